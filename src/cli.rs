@@ -1,0 +1,127 @@
+//! The command line (clap). The man page and shell completions are
+//! generated from this definition and committed; `tests/generated.rs` fails
+//! when they are out of date (`KSREPLY_BLESS=1 cargo test --test generated`
+//! rewrites them).
+
+use crate::reply::Mode;
+use clap::{ArgAction, CommandFactory, Parser};
+use std::path::PathBuf;
+
+const AFTER_LONG_HELP: &str = "\
+MESSAGE FORMS:
+  a file            an .eml message, an mbox/mboxrd file, or either gzipped (t.mbox.gz)
+  -                 standard input (for mutt/neomutt and aerc filters)
+  ID, <ID>, id:ID, mid:ID
+                    a Message-ID
+  URL               a public-inbox URL (https://lore.kernel.org/LIST/ID/ and /raw, /T/, /t.mbox.gz)
+
+RECIPIENTS:
+  --recipients public-inbox reproduces the Reply instructions of a public-inbox
+  (lore.kernel.org) page exactly: addresses from From, To, Cc and Reply-To
+  (first copy of each header); To is the first address, lower-cased; Cc is every
+  other address, deduplicated case-insensitively keeping the first spelling,
+  sorted bytewise. The Subject gets \"Re: \" unless /\\bRe:/i occurs in it.
+
+  --recipients all (the default) starts from the same addresses and:
+    * removes your own address (--from, sendemail.from, user.email);
+    * uses Reply-To instead of From when the sender set one (B4 Relay mails come
+      from devnull+...@kernel.org with the author in Reply-To); devnull relay
+      addresses never get a reply;
+    * uses Mail-Followup-To, when present, as the recipients (all in To);
+    * replying to your own message goes to its original To and Cc;
+    * keeps the header order (To, then Cc) instead of sorting;
+    * collapses leading reply prefixes (Re:, RE:, Re[2]:, AW:, SV:, Odp:, 回复:,
+      答复: ...) into one \"Re: \".
+
+  --recipients sender replies to the author only (Reply-To, else From).
+
+THREADING:
+  In-Reply-To is the message's Message-ID; References is its References (or its
+  single In-Reply-To id) followed by its Message-ID. Malformed ids are dropped
+  with a warning, never written.
+
+FILES:
+  Drafts are written to $XDG_STATE_HOME/ksreply/drafts/ (default
+  ~/.local/state/ksreply/drafts/) unless --draft PATH is given.
+
+EXIT STATUS:
+  0  success
+  1  bad usage or configuration
+  2  the input could not be read, is not a message, or has no such Message-ID
+  3  network or HTTP failure while fetching
+  4  sending failed
+  5  aborted (editor failed, draft unchanged or empty, declined, no terminal)
+  6  the netiquette check failed under --strict";
+
+/// Draft a reply to a mailing-list message, Linux kernel style.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ksreply",
+    version,
+    about = "Draft a reply to a mailing-list message, Linux kernel style",
+    long_about = "Draft a reply to a mailing-list message, Linux kernel style: the right \
+recipients, subject and threading headers, and the original quoted interleaved-style \
+below an attribution line.",
+    after_long_help = AFTER_LONG_HELP
+)]
+pub struct Cli {
+    /// The message to reply to: a file, `-` for standard input, a Message-ID or a public-inbox URL.
+    #[arg(value_name = "MESSAGE")]
+    pub message: String,
+
+    /// Write the draft to standard output.
+    #[arg(long, short = 'p', help_heading = "Output")]
+    pub print: bool,
+
+    /// Print the equivalent `git send-email` command (public-inbox's Reply instructions).
+    #[arg(long, help_heading = "Output")]
+    pub git_send_email: bool,
+
+    /// Print the mailto: link (as a public-inbox page has it).
+    #[arg(long, help_heading = "Output")]
+    pub mailto: bool,
+
+    /// Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...).
+    #[arg(long, help_heading = "Output")]
+    pub json: bool,
+
+    /// Where to write the draft (default: a new file in the drafts directory).
+    #[arg(long, value_name = "PATH", help_heading = "Output")]
+    pub draft: Option<PathBuf>,
+
+    /// Who gets the reply.
+    #[arg(long, value_enum, default_value_t = Mode::All, value_name = "RULES", help_heading = "Reply")]
+    pub recipients: Mode,
+
+    /// Your address for From (default: sendemail.from, else user.name and user.email).
+    #[arg(long, value_name = "ADDRESS", help_heading = "Reply")]
+    pub from: Option<String>,
+
+    /// Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does.
+    #[arg(long, value_name = "IDENTITY", help_heading = "Reply")]
+    pub identity: Option<String>,
+
+    /// Prefix for quoted lines.
+    #[arg(long, default_value = "> ", value_name = "PREFIX", help_heading = "Reply")]
+    pub quote_prefix: String,
+
+    /// Keep the original's signature (from the "-- " line) in the quote.
+    #[arg(long, help_heading = "Reply")]
+    pub keep_signature: bool,
+
+    /// In an mbox, reply to the message with this Message-ID (default: the first).
+    #[arg(long, value_name = "ID", help_heading = "Input")]
+    pub msgid: Option<String>,
+
+    /// In an mbox, reply to the last message.
+    #[arg(long, conflicts_with = "msgid", help_heading = "Input")]
+    pub latest: bool,
+
+    /// More detail on standard error (which recipient rules applied, ...).
+    #[arg(long, short = 'v', action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+pub fn command() -> clap::Command {
+    Cli::command()
+}

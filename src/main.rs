@@ -1,0 +1,200 @@
+//! ksreply: wiring the pieces together. All decisions live in the library.
+
+use ksreply::cli::Cli;
+use ksreply::config::GitConfig;
+use ksreply::draft::{self, Draft};
+use ksreply::error::{Error, Result};
+use ksreply::message::{self, address::Addr};
+use ksreply::reply::{self, mailto, quote::QuoteOptions};
+use ksreply::send::git_send_email;
+use ksreply::source::{self, file::Pick, Input};
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    match run(&cli) {
+        Ok(()) => {}
+        Err(e) => {
+            eprintln!("ksreply: {e}");
+            std::process::exit(e.kind.exit_code());
+        }
+    }
+}
+
+fn warn(msg: &str) {
+    eprintln!("ksreply: warning: {msg}");
+}
+
+fn run(cli: &Cli) -> Result<()> {
+    let config = GitConfig::load();
+    let identity = cli.identity.as_deref();
+
+    let from: Option<Addr> = match &cli.from {
+        Some(f) => {
+            let (name, email) = message::address::parse_one(f)
+                .ok_or_else(|| Error::usage(format!("--from: not an address: {f}")))?;
+            Some(Addr { name, email })
+        }
+        None => config.identity(identity).map(|(name, email)| Addr { name, email }),
+    };
+    let mut me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
+    if let Some(e) = config.get("user.email") {
+        me.push(e.trim().to_string());
+    }
+
+    let raw = load_message(cli)?;
+    let mail = message::parse(&raw)?;
+    let opts = reply::Options {
+        mode: cli.recipients,
+        from: from.clone(),
+        me,
+        quote: QuoteOptions { prefix: cli.quote_prefix.clone(), keep_signature: cli.keep_signature },
+    };
+    let reply = reply::build(&mail, &opts);
+    for w in &reply.warnings {
+        warn(w);
+    }
+    if cli.verbose > 0 {
+        for n in &reply.notes {
+            eprintln!("ksreply: {n}");
+        }
+    }
+    if from.is_none() && !cli.mailto && !cli.git_send_email {
+        warn("no From address: set sendemail.from or user.email in git config, or use --from");
+    }
+
+    let draft = Draft::from(&reply);
+    let rendered = draft.render();
+    let emails = |v: &[Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
+    let to = emails(&reply.to);
+    let cc = emails(&reply.cc);
+
+    let mut out = std::io::stdout().lock();
+    let mut json = serde_json::Map::new();
+
+    // Where the draft goes. --print and --mailto alone only print; every
+    // other mode keeps the draft on disk.
+    let wants_file = cli.draft.is_some() || !(cli.print || cli.mailto);
+    let draft_path: Option<PathBuf> = if wants_file {
+        save_draft(cli, &mail, &rendered)?
+    } else {
+        None
+    };
+
+    if cli.git_send_email {
+        let path_arg = cli
+            .draft
+            .clone()
+            .or_else(|| draft_path.clone())
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "/path/to/YOUR_REPLY".into());
+        let cmd = git_send_email::command(reply.in_reply_to.as_deref(), &to, &cc, &path_arg);
+        if cli.json {
+            json.insert("git_send_email".into(), cmd.into());
+        } else {
+            write_out(&mut out, cmd.as_bytes())?;
+        }
+    }
+    if cli.mailto {
+        let link = mailto::link(to.first().map(|s| s.as_str()).unwrap_or(""), reply.in_reply_to.as_deref(), &cc, &reply.subject);
+        if cli.json {
+            json.insert("mailto".into(), link.into());
+        } else {
+            write_out(&mut out, format!("{link}\n").as_bytes())?;
+        }
+    }
+    if cli.print && !cli.json {
+        write_out(&mut out, &rendered)?;
+    }
+    if cli.json {
+        let addr_json = |v: &[Addr]| serde_json::to_value(v).unwrap_or_default();
+        json.insert("from".into(), from.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default()).unwrap_or_default());
+        json.insert("to".into(), addr_json(&reply.to));
+        json.insert("cc".into(), addr_json(&reply.cc));
+        json.insert("subject".into(), reply.subject.clone().into());
+        json.insert("in_reply_to".into(), reply.in_reply_to.clone().into());
+        json.insert("references".into(), reply.references.clone().into());
+        json.insert("draft_path".into(), draft_path.as_ref().map(|p| p.display().to_string()).into());
+        json.insert("body".into(), reply.body.clone().into());
+        json.insert("warnings".into(), reply.warnings.clone().into());
+        json.insert("notes".into(), reply.notes.clone().into());
+        if cli.print {
+            json.insert("draft".into(), String::from_utf8_lossy(&rendered).into_owned().into());
+        }
+        let mut s = serde_json::to_string_pretty(&serde_json::Value::Object(json)).unwrap_or_default();
+        s.push('\n');
+        write_out(&mut out, s.as_bytes())?;
+    } else if !cli.print && !cli.mailto && !cli.git_send_email {
+        // Default mode until the editor lands: the draft on disk, its path on stdout.
+        if let Some(p) = &draft_path {
+            write_out(&mut out, format!("{}\n", p.display()).as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_out(out: &mut impl Write, data: &[u8]) -> Result<()> {
+    match out.write_all(data).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(Error::usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+fn load_message(cli: &Cli) -> Result<Vec<u8>> {
+    let data = match source::classify(&cli.message) {
+        Input::Stdin => source::file::read_stdin()?,
+        Input::File(p) => source::file::read_path(&p)?,
+        Input::MessageId { id, url } => {
+            if id.is_empty() {
+                return Err(Error::input(format!("{}: no such file, and not a Message-ID", cli.message)));
+            }
+            let _ = url;
+            return Err(Error::input(format!(
+                "{}: no such file; fetching <{id}> from a public-inbox archive is not available yet",
+                cli.message
+            )));
+        }
+    };
+    let wanted = cli.msgid.as_deref().map(message::msgid::normalize_arg);
+    let pick = match (&wanted, cli.latest) {
+        (Some(id), _) => Pick::Id(id),
+        (None, true) => Pick::Latest,
+        (None, false) => Pick::First,
+    };
+    source::file::pick(&data, &pick)
+}
+
+/// Write the draft where the user asked, or to a new file in the drafts
+/// directory. With --git-send-email and a --draft whose directory does not
+/// exist (public-inbox's `/path/to/YOUR_REPLY` placeholder), the path is only
+/// named in the command.
+fn save_draft(cli: &Cli, mail: &message::Mail, data: &[u8]) -> Result<Option<PathBuf>> {
+    match &cli.draft {
+        Some(p) => {
+            let parent_exists = p.parent().map(|d| d.as_os_str().is_empty() || d.is_dir()).unwrap_or(true);
+            if cli.git_send_email && !parent_exists {
+                warn(&format!("{} not written: its directory does not exist", p.display()));
+                return Ok(None);
+            }
+            draft::write_at(p, data)?;
+            Ok(Some(p.clone()))
+        }
+        None => {
+            let dir = draft::default_dir()?;
+            let name = draft::file_name_for(mail.message_id.as_deref());
+            draft::write_new(&dir, &name, data).map(Some)
+        }
+    }
+}
+

@@ -1,0 +1,203 @@
+//! Turning input bytes into a [`Mail`]: the facts about one message that the
+//! reply engine needs, owned and already decoded, so the engine stays pure.
+
+pub mod address;
+pub mod body;
+pub mod mbox;
+pub mod msgid;
+
+use crate::error::{Error, Result};
+use address::Addr;
+use mail_parser::{HeaderName, HeaderValue, MessageParser};
+
+/// Date and time as written in the message, in the sender's own zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MailDate {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    pub second: u8,
+    /// Offset east of UTC in minutes.
+    pub offset_minutes: i16,
+    /// 0 = Sunday.
+    pub weekday: u8,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Mail {
+    /// Addresses of the first copy of each header, in header order.
+    pub from: Vec<Addr>,
+    pub to: Vec<Addr>,
+    pub cc: Vec<Addr>,
+    pub reply_to: Vec<Addr>,
+    pub mail_followup_to: Vec<Addr>,
+    /// Decoded (RFC 2047) and unfolded.
+    pub subject: Option<String>,
+    /// As found (without brackets), not yet validated.
+    pub message_id: Option<String>,
+    pub in_reply_to: Vec<String>,
+    pub references: Vec<String>,
+    pub date: Option<MailDate>,
+    /// The text to quote, already decoded; see [`body`].
+    pub body: body::Body,
+}
+
+/// Parse one raw message (not an mbox; see [`mbox`]).
+///
+/// mail-parser has panicked on some malformed input in the past; such a
+/// panic is turned into an error here, at the boundary, so a bad message
+/// never takes the program down.
+pub fn parse(raw: &[u8]) -> Result<Mail> {
+    let raw = strip_leading_from_line(raw);
+    if raw.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::input("the input is empty"));
+    }
+    match std::panic::catch_unwind(|| parse_inner(raw)) {
+        Ok(r) => r,
+        Err(_) => Err(Error::input("the message could not be parsed (malformed MIME structure)")),
+    }
+}
+
+/// An `.eml` saved from an mbox may keep its `From ` separator line.
+fn strip_leading_from_line(raw: &[u8]) -> &[u8] {
+    if raw.starts_with(b"From ") {
+        match memchr::memchr(b'\n', raw) {
+            Some(i) => &raw[i + 1..],
+            None => &raw[raw.len()..],
+        }
+    } else {
+        raw
+    }
+}
+
+fn parse_inner(raw: &[u8]) -> Result<Mail> {
+    let msg = MessageParser::default()
+        .parse(raw)
+        .ok_or_else(|| Error::input("not an e-mail message"))?;
+    let headers = msg.headers();
+    if headers.is_empty() {
+        return Err(Error::input("not an e-mail message (no headers)"));
+    }
+
+    // First copy of a header, as public-inbox (Email::MIME) reads it;
+    // mail-parser's own accessors return the last copy.
+    let first = |name: HeaderName| headers.iter().find(|h| h.name == name);
+    let addrs = |name: HeaderName| {
+        first(name)
+            .and_then(|h| h.value.as_address())
+            .map(address::from_parsed)
+            .unwrap_or_default()
+    };
+    let raw_value = |name: &str| {
+        headers
+            .iter()
+            .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(&raw[h.offset_start as usize..h.offset_end as usize]).into_owned())
+    };
+
+    let looks_like_mail = headers.iter().any(|h| {
+        matches!(
+            h.name,
+            HeaderName::From | HeaderName::To | HeaderName::Subject | HeaderName::MessageId | HeaderName::Date
+        )
+    });
+    if !looks_like_mail {
+        return Err(Error::input(
+            "not an e-mail message (none of From, To, Subject, Message-ID, Date)",
+        ));
+    }
+
+    let subject = first(HeaderName::Subject).map(|h| match &h.value {
+        HeaderValue::Text(t) => unfold(t),
+        HeaderValue::TextList(l) => unfold(&l.join(" ")),
+        _ => String::new(),
+    });
+
+    let mail_followup_to = raw_value("Mail-Followup-To")
+        .map(|v| address::parse_list(&v))
+        .unwrap_or_default();
+
+    let date = first(HeaderName::Date).and_then(|h| h.value.as_datetime()).and_then(|d| {
+        if d.month == 0 || d.month > 12 || d.day == 0 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60 {
+            return None;
+        }
+        let offset = (d.tz_hour as i16) * 60 + d.tz_minute as i16;
+        Some(MailDate {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: d.hour,
+            minute: d.minute,
+            second: d.second,
+            offset_minutes: if d.tz_before_gmt { -offset } else { offset },
+            weekday: weekday(d.year as i64, d.month as i64, d.day as i64),
+        })
+    });
+
+    Ok(Mail {
+        from: addrs(HeaderName::From),
+        to: addrs(HeaderName::To),
+        cc: addrs(HeaderName::Cc),
+        reply_to: addrs(HeaderName::ReplyTo),
+        mail_followup_to,
+        subject,
+        message_id: raw_value("Message-ID").and_then(|v| msgid::extract_first(&v)),
+        in_reply_to: raw_value("In-Reply-To").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
+        references: raw_value("References").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
+        date,
+        body: body::extract(&msg),
+    })
+}
+
+/// Collapse folding whitespace (CR, LF, tabs after a fold) into single
+/// spaces and trim, as public-inbox and mail clients display a Subject.
+fn unfold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' || c == '\n' {
+            while chars.peek().is_some_and(|c| matches!(c, '\r' | '\n' | ' ' | '\t')) {
+                chars.next();
+            }
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Day of week (0 = Sunday) of a proleptic Gregorian date.
+fn weekday(y: i64, m: i64, d: i64) -> u8 {
+    // Sakamoto's method.
+    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if m < 3 { y - 1 } else { y };
+    ((y + y / 4 - y / 100 + y / 400 + T[(m - 1) as usize] + d).rem_euclid(7)) as u8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weekday_known_dates() {
+        assert_eq!(weekday(2021, 9, 12), 0); // Sunday
+        assert_eq!(weekday(1970, 1, 1), 4); // Thursday
+        assert_eq!(weekday(2000, 2, 29), 2); // Tuesday
+    }
+
+    #[test]
+    fn unfold_subject() {
+        assert_eq!(unfold("a\n b"), "a b");
+        assert_eq!(unfold("a\r\n\tb "), "a b");
+    }
+
+    #[test]
+    fn empty_and_garbage_are_errors() {
+        assert!(parse(b"").is_err());
+        assert!(parse(b"\n\n").is_err());
+        assert!(parse(b"\x89PNG\r\n\x1a\nbinary").is_err());
+    }
+}
