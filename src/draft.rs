@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::message::address::{self, Addr};
 use crate::message::msgid;
 use crate::reply::Reply;
-use mail_builder::headers::address::Address;
 use mail_builder::headers::message_id::MessageId;
 use mail_builder::headers::text::Text;
 use mail_builder::headers::Header;
@@ -47,16 +46,50 @@ impl From<&Reply> for Draft {
     }
 }
 
-fn mb_address(list: &[Addr]) -> Address<'_> {
-    let items: Vec<Address> = list
-        .iter()
-        .map(|a| Address::new_address(a.name.as_deref(), a.email.as_str()))
-        .collect();
-    if items.len() == 1 {
-        items.into_iter().next().unwrap()
-    } else {
-        Address::new_list(items)
+/// One mailbox as git send-email writes it (`Name <a@b>`, quoted only when
+/// the name has specials), so its `--suppress-cc=self` recognises the
+/// user's own From. Non-ASCII names are RFC 2047-encoded by mail-builder.
+fn render_mailbox(a: &Addr) -> String {
+    // A name is message data: no control character may reach the header.
+    let name = a.name.as_ref().map(|n| n.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>());
+    match name {
+        Some(n) if !n.is_ascii() => {
+            // An encoded word may not sit inside a quoted string (RFC 2047
+            // section 5), so the name is encoded as a phrase on its own.
+            let mut buf = Vec::new();
+            Text::new(n.as_str()).write_header(&mut buf, 0).expect("write to Vec");
+            let encoded = String::from_utf8_lossy(&buf).split_whitespace().collect::<Vec<_>>().join(" ");
+            format!("{encoded} <{}>", a.email)
+        }
+        n => Addr { name: n, email: a.email.clone() }.display(),
     }
+}
+
+/// An address header, folded before an address that would pass 78 columns.
+fn write_address_header(out: &mut String, name: &str, list: &[Addr]) {
+    out.push_str(name);
+    out.push(':');
+    let mut col = name.len() + 1;
+    for (i, a) in list.iter().enumerate() {
+        let m = render_mailbox(a);
+        if i > 0 {
+            out.push(',');
+            col += 1;
+            if col + 1 + m.len() > 78 {
+                out.push_str("\n\t");
+                col = 8;
+            } else {
+                out.push(' ');
+                col += 1;
+            }
+        } else {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(&m);
+        col += m.len();
+    }
+    out.push('\n');
 }
 
 fn write_header(out: &mut Vec<u8>, name: &str, value: &impl Header) {
@@ -69,17 +102,18 @@ fn write_header(out: &mut Vec<u8>, name: &str, value: &impl Header) {
 impl Draft {
     /// Render the draft file (LF line endings).
     pub fn render(&self) -> Vec<u8> {
-        let mut out: Vec<u8> = Vec::new();
-        if let Some(from) = &self.from {
-            write_header(&mut out, "From", &mb_address(std::slice::from_ref(from)));
-        }
+        let mut text = String::new();
         // Addresses that could break a header are not written at all.
         let clean = |v: &[Addr]| v.iter().filter(|a| a.is_plausible()).cloned().collect::<Vec<_>>();
+        if let Some(from) = self.from.as_ref().filter(|a| a.is_plausible()) {
+            write_address_header(&mut text, "From", std::slice::from_ref(from));
+        }
         for (name, list) in [("To", clean(&self.to)), ("Cc", clean(&self.cc)), ("Bcc", clean(&self.bcc))] {
             if !list.is_empty() {
-                write_header(&mut out, name, &mb_address(&list));
+                write_address_header(&mut text, name, &list);
             }
         }
+        let mut out: Vec<u8> = Vec::new();
         let subject: String = self.subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         write_header(&mut out, "Subject", &Text::new(subject.as_str()));
         // Ids were validated by the reply engine; check again because a
@@ -96,9 +130,7 @@ impl Draft {
                 b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n",
             );
         }
-        // mail-builder folds after ", " and leaves the blank at the end of
-        // the line; trailing whitespace in a draft is noise.
-        let mut text = String::with_capacity(out.len() + self.body.len() + 1);
+        // mail-builder writes CRLF; the draft file uses LF.
         for line in String::from_utf8_lossy(&out).split("\r\n").filter(|l| !l.is_empty()) {
             text.push_str(line.trim_end());
             text.push('\n');

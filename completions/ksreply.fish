@@ -1,0 +1,17 @@
+complete -c ksreply -l draft -d 'Where to write the draft (default: a new file in the drafts directory)' -r -F
+complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
+public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
+sender\t'Only the author (Reply-To, else From)'"
+complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, else user.name and user.email)' -r
+complete -c ksreply -l identity -d 'Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does' -r
+complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
+complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
+complete -c ksreply -s p -l print -d 'Write the draft to standard output'
+complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
+complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page has it)'
+complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...)'
+complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
+complete -c ksreply -l latest -d 'In an mbox, reply to the last message'
+complete -c ksreply -s v -l verbose -d 'More detail on standard error (which recipient rules applied, ...)'
+complete -c ksreply -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ksreply -s V -l version -d 'Print version'
