@@ -23,7 +23,7 @@ _ksreply() {
 
     case "${cmd}" in
         ksreply)
-            opts="-p -v -h -V --print --git-send-email --mailto --json --draft --recipients --from --identity --quote-prefix --keep-signature --msgid --latest --verbose --help --version"
+            opts="-p -v -h -V --print --git-send-email --mailto --json --draft --recipients --from --identity --quote-prefix --keep-signature --msgid --latest --base --thread --offline --refresh --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -50,6 +50,14 @@ _ksreply() {
                     return 0
                     ;;
                 --msgid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -6,12 +6,17 @@ complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, 
 complete -c ksreply -l identity -d 'Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does' -r
 complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
 complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
+complete -c ksreply -l base -d 'Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/)' -r
+complete -c ksreply -l timeout -d 'Network timeout in seconds (connect and whole request)' -r
 complete -c ksreply -s p -l print -d 'Write the draft to standard output'
 complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
 complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page has it)'
 complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...)'
 complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
 complete -c ksreply -l latest -d 'In an mbox, reply to the last message'
+complete -c ksreply -l thread -d 'Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given'
+complete -c ksreply -l offline -d 'Use only the local cache; never touch the network'
+complete -c ksreply -l refresh -d 'Fetch again even when the message is in the cache'
 complete -c ksreply -s v -l verbose -d 'More detail on standard error (which recipient rules applied, ...)'
 complete -c ksreply -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ksreply -s V -l version -d 'Print version'

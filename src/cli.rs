@@ -117,6 +117,26 @@ pub struct Cli {
     #[arg(long, conflicts_with = "msgid", help_heading = "Input")]
     pub latest: bool,
 
+    /// Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/).
+    #[arg(long, value_name = "URL", help_heading = "Fetching")]
+    pub base: Option<String>,
+
+    /// Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given.
+    #[arg(long, help_heading = "Fetching")]
+    pub thread: bool,
+
+    /// Use only the local cache; never touch the network.
+    #[arg(long, conflicts_with = "refresh", help_heading = "Fetching")]
+    pub offline: bool,
+
+    /// Fetch again even when the message is in the cache.
+    #[arg(long, help_heading = "Fetching")]
+    pub refresh: bool,
+
+    /// Network timeout in seconds (connect and whole request).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30, help_heading = "Fetching")]
+    pub timeout: u64,
+
     /// More detail on standard error (which recipient rules applied, ...).
     #[arg(long, short = 'v', action = ArgAction::Count)]
     pub verbose: u8,

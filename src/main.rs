@@ -7,7 +7,7 @@ use ksreply::error::{Error, Result};
 use ksreply::message::{self, address::Addr};
 use ksreply::reply::{self, mailto, quote::QuoteOptions};
 use ksreply::send::git_send_email;
-use ksreply::source::{self, file::Pick, Input};
+use ksreply::source::{self, file::Pick, remote::RemoteOptions, Input};
 use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,7 +51,7 @@ fn run(cli: &Cli) -> Result<()> {
         me.push(e.trim().to_string());
     }
 
-    let raw = load_message(cli)?;
+    let raw = load_message(cli, &config)?;
     let mail = message::parse(&raw)?;
     let opts = reply::Options {
         mode: cli.recipients,
@@ -151,7 +151,7 @@ fn write_out(out: &mut impl Write, data: &[u8]) -> Result<()> {
     }
 }
 
-fn load_message(cli: &Cli) -> Result<Vec<u8>> {
+fn load_message(cli: &Cli, config: &GitConfig) -> Result<Vec<u8>> {
     let data = match source::classify(&cli.message) {
         Input::Stdin => source::file::read_stdin()?,
         Input::File(p) => source::file::read_path(&p)?,
@@ -159,11 +159,22 @@ fn load_message(cli: &Cli) -> Result<Vec<u8>> {
             if id.is_empty() {
                 return Err(Error::input(format!("{}: no such file, and not a Message-ID", cli.message)));
             }
-            let _ = url;
-            return Err(Error::input(format!(
-                "{}: no such file; fetching <{id}> from a public-inbox archive is not available yet",
-                cli.message
-            )));
+            let opts = RemoteOptions {
+                base: cli.base.clone().or_else(|| config.get("ksreply.baseurl").map(String::from)),
+                url,
+                thread: cli.thread,
+                offline: cli.offline,
+                refresh: cli.refresh,
+                timeout_secs: cli.timeout,
+                verbose: cli.verbose > 0,
+            };
+            let data = source::remote::fetch(&id, &opts)?;
+            // Without --msgid, a fetched thread is answered at the message
+            // the user named (or the newest with --latest).
+            if cli.msgid.is_none() && !cli.latest {
+                return source::file::pick(&data, &Pick::Id(&id)).or_else(|_| source::file::pick(&data, &Pick::First));
+            }
+            data
         }
     };
     let wanted = cli.msgid.as_deref().map(message::msgid::normalize_arg);

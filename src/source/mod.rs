@@ -2,6 +2,7 @@
 //! input, or a Message-ID / URL to fetch from a public-inbox archive.
 
 pub mod file;
+pub mod remote;
 
 use crate::message::msgid;
 use std::path::PathBuf;
