@@ -23,12 +23,16 @@ _ksreply() {
 
     case "${cmd}" in
         ksreply)
-            opts="-p -v -h -V --print --git-send-email --mailto --json --draft --recipients --from --identity --quote-prefix --keep-signature --msgid --latest --base --thread --offline --refresh --timeout --verbose --help --version"
+            opts="-p -y -v -h -V --resume --print --git-send-email --mailto --json --draft --recipients --from --identity --quote-prefix --keep-signature --msgid --latest --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --smtp-server --smtp-server-port --smtp-encryption --smtp-user --smtp-domain --smtp-ssl-cert-path --sendmail-cmd --envelope-sender --insecure-skip-tls-verify-for-testing --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --resume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --draft)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -58,6 +62,38 @@ _ksreply() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-server-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-encryption)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-ssl-cert-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sendmail-cmd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --envelope-sender)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

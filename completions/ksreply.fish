@@ -1,3 +1,4 @@
+complete -c ksreply -l resume -d 'Go on with a saved draft: edit (unless --no-edit), confirm and send it' -r -F
 complete -c ksreply -l draft -d 'Where to write the draft (default: a new file in the drafts directory)' -r -F
 complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
 public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
@@ -8,6 +9,14 @@ complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
 complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
 complete -c ksreply -l base -d 'Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/)' -r
 complete -c ksreply -l timeout -d 'Network timeout in seconds (connect and whole request)' -r
+complete -c ksreply -l smtp-server -d 'SMTP server or absolute path of a sendmail program (overrides sendemail.smtpServer)' -r
+complete -c ksreply -l smtp-server-port -d 'SMTP port (overrides sendemail.smtpServerPort)' -r
+complete -c ksreply -l smtp-encryption -d 'ssl (implicit TLS), tls (STARTTLS) or none (overrides sendemail.smtpEncryption)' -r
+complete -c ksreply -l smtp-user -d 'SMTP user name (overrides sendemail.smtpUser); the password comes from sendemail.smtpPass or git credential' -r
+complete -c ksreply -l smtp-domain -d 'HELO/EHLO name (overrides sendemail.smtpDomain)' -r
+complete -c ksreply -l smtp-ssl-cert-path -d 'Trusted CA certificate(s): a PEM file or a directory (overrides sendemail.smtpSSLCertPath)' -r -F
+complete -c ksreply -l sendmail-cmd -d 'Pipe the message into this command instead of SMTP (overrides sendemail.sendmailCmd)' -r
+complete -c ksreply -l envelope-sender -d 'Envelope sender (overrides sendemail.envelopeSender)' -r
 complete -c ksreply -s p -l print -d 'Write the draft to standard output'
 complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
 complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page has it)'
@@ -17,6 +26,11 @@ complete -c ksreply -l latest -d 'In an mbox, reply to the last message'
 complete -c ksreply -l thread -d 'Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given'
 complete -c ksreply -l offline -d 'Use only the local cache; never touch the network'
 complete -c ksreply -l refresh -d 'Fetch again even when the message is in the cache'
+complete -c ksreply -l no-edit -d 'Do not open the editor on the draft'
+complete -c ksreply -s y -l yes -d 'Send without asking for confirmation'
+complete -c ksreply -l dry-run -d 'Show what would be sent (envelope and full message); send nothing'
+complete -c ksreply -l no-keep -d 'Delete the draft after sending instead of moving it to sent/'
+complete -c ksreply -l insecure-skip-tls-verify-for-testing -d 'DANGEROUS, for tests only: accept any TLS certificate'
 complete -c ksreply -s v -l verbose -d 'More detail on standard error (which recipient rules applied, ...)'
 complete -c ksreply -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ksreply -s V -l version -d 'Print version'

@@ -66,8 +66,12 @@ below an attribution line.",
 )]
 pub struct Cli {
     /// The message to reply to: a file, `-` for standard input, a Message-ID or a public-inbox URL.
-    #[arg(value_name = "MESSAGE")]
-    pub message: String,
+    #[arg(value_name = "MESSAGE", required_unless_present = "resume")]
+    pub message: Option<String>,
+
+    /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
+    #[arg(long, value_name = "DRAFT", conflicts_with_all = ["print", "git_send_email", "mailto", "draft"])]
+    pub resume: Option<PathBuf>,
 
     /// Write the draft to standard output.
     #[arg(long, short = 'p', help_heading = "Output")]
@@ -136,6 +140,58 @@ pub struct Cli {
     /// Network timeout in seconds (connect and whole request).
     #[arg(long, value_name = "SECONDS", default_value_t = 30, help_heading = "Fetching")]
     pub timeout: u64,
+
+    /// Do not open the editor on the draft.
+    #[arg(long, help_heading = "Sending")]
+    pub no_edit: bool,
+
+    /// Send without asking for confirmation.
+    #[arg(long, short = 'y', help_heading = "Sending")]
+    pub yes: bool,
+
+    /// Show what would be sent (envelope and full message); send nothing.
+    #[arg(long, help_heading = "Sending")]
+    pub dry_run: bool,
+
+    /// Delete the draft after sending instead of moving it to sent/.
+    #[arg(long, help_heading = "Sending")]
+    pub no_keep: bool,
+
+    /// SMTP server or absolute path of a sendmail program (overrides sendemail.smtpServer).
+    #[arg(long, value_name = "HOST", help_heading = "Sending")]
+    pub smtp_server: Option<String>,
+
+    /// SMTP port (overrides sendemail.smtpServerPort).
+    #[arg(long, value_name = "PORT", help_heading = "Sending")]
+    pub smtp_server_port: Option<u16>,
+
+    /// ssl (implicit TLS), tls (STARTTLS) or none (overrides sendemail.smtpEncryption).
+    #[arg(long, value_name = "MODE", help_heading = "Sending")]
+    pub smtp_encryption: Option<String>,
+
+    /// SMTP user name (overrides sendemail.smtpUser); the password comes from sendemail.smtpPass or git credential.
+    #[arg(long, value_name = "USER", help_heading = "Sending")]
+    pub smtp_user: Option<String>,
+
+    /// HELO/EHLO name (overrides sendemail.smtpDomain).
+    #[arg(long, value_name = "NAME", help_heading = "Sending")]
+    pub smtp_domain: Option<String>,
+
+    /// Trusted CA certificate(s): a PEM file or a directory (overrides sendemail.smtpSSLCertPath).
+    #[arg(long, value_name = "PATH", help_heading = "Sending")]
+    pub smtp_ssl_cert_path: Option<PathBuf>,
+
+    /// Pipe the message into this command instead of SMTP (overrides sendemail.sendmailCmd).
+    #[arg(long, value_name = "COMMAND", help_heading = "Sending")]
+    pub sendmail_cmd: Option<String>,
+
+    /// Envelope sender (overrides sendemail.envelopeSender).
+    #[arg(long, value_name = "ADDRESS", help_heading = "Sending")]
+    pub envelope_sender: Option<String>,
+
+    /// DANGEROUS, for tests only: accept any TLS certificate.
+    #[arg(long, help_heading = "Sending")]
+    pub insecure_skip_tls_verify_for_testing: bool,
 
     /// More detail on standard error (which recipient rules applied, ...).
     #[arg(long, short = 'v', action = ArgAction::Count)]

@@ -140,6 +140,44 @@ impl Draft {
         text.into_bytes()
     }
 
+    /// Everyone the message goes to (To, Cc, Bcc), each once: the SMTP
+    /// envelope. Nothing else is added.
+    pub fn envelope_recipients(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for a in self.to.iter().chain(&self.cc).chain(&self.bcc).filter(|a| a.is_plausible()) {
+            if !out.iter().any(|e| e.eq_ignore_ascii_case(&a.email)) {
+                out.push(a.email.clone());
+            }
+        }
+        out
+    }
+
+    /// The message as it is sent: the draft's headers without Bcc, plus
+    /// Date, Message-ID and the MIME headers, LF line endings (the
+    /// transport makes them CRLF on the wire).
+    pub fn render_for_sending(&self, message_id: &str, unix_time: i64) -> Vec<u8> {
+        let without_bcc = Draft { bcc: Vec::new(), ..self.clone() };
+        let rendered = without_bcc.render();
+        let split = body_offset(&rendered).unwrap_or(rendered.len());
+        let (head, body) = rendered.split_at(split);
+        let mut out = Vec::with_capacity(rendered.len() + 200);
+        let mut extra = Vec::new();
+        write_header(&mut extra, "Date", &mail_builder::headers::date::Date::new(unix_time));
+        if msgid::is_valid(message_id) {
+            write_header(&mut extra, "Message-ID", &MessageId::new(message_id));
+        }
+        if self.body.is_ascii() {
+            extra.extend_from_slice(b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n");
+        }
+        extra.extend_from_slice(format!("User-Agent: ksreply/{}\r\n", env!("CARGO_PKG_VERSION")).as_bytes());
+        // head ends with the blank line; put the new headers before it.
+        out.extend_from_slice(&head[..head.len() - 1]);
+        out.extend_from_slice(String::from_utf8_lossy(&extra).replace("\r\n", "\n").as_bytes());
+        out.push(b'\n');
+        out.extend_from_slice(body);
+        out
+    }
+
     /// Parse a (possibly edited) draft back.
     pub fn parse(data: &[u8]) -> Result<Draft> {
         let msg = std::panic::catch_unwind(|| MessageParser::default().parse(data).map(|m| m.into_owned()))
@@ -314,6 +352,24 @@ mod tests {
         }
         assert!(!text.contains("In-Reply-To"));
         assert!(text.contains("References: <ok@x>"));
+    }
+
+    #[test]
+    fn sending_form_strips_bcc_and_adds_ids() {
+        let mut d = sample();
+        d.bcc = vec![Addr::new(None, "secret@example.org")];
+        let text = String::from_utf8(d.render()).unwrap();
+        assert!(text.contains("\nBcc: secret@example.org\n"), "the draft shows Bcc to the user");
+        let sent = String::from_utf8(d.render_for_sending("abc.123@example.org", 1631435385)).unwrap();
+        let (head, body) = sent.split_once("\n\n").unwrap();
+        assert!(!head.to_ascii_lowercase().contains("bcc"), "{head}");
+        assert!(head.contains("\nMessage-ID: <abc.123@example.org>"));
+        assert!(head.contains("\nDate: Sun, 12 Sep 2021 08:29:45 +0000"), "{head}");
+        assert_eq!(body, d.body);
+        assert_eq!(
+            d.envelope_recipients(),
+            ["leon@kernel.org", "tony.luck@intel.com", "ksummit@lists.linux.dev", "secret@example.org"]
+        );
     }
 
     #[test]

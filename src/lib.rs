@@ -5,8 +5,10 @@
 //! the binary's `main`) does the fetching, editing and sending around it.
 
 pub mod cli;
+pub mod compose;
 pub mod config;
 pub mod draft;
+pub mod editor;
 pub mod error;
 pub mod message;
 pub mod reply;

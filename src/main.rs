@@ -1,6 +1,8 @@
 //! ksreply: wiring the pieces together. All decisions live in the library.
 
 use ksreply::cli::Cli;
+use ksreply::compose;
+use ksreply::send::SendOverrides;
 use ksreply::config::GitConfig;
 use ksreply::draft::{self, Draft};
 use ksreply::error::{Error, Result};
@@ -37,6 +39,31 @@ fn warn(msg: &str) {
 fn run(cli: &Cli) -> Result<()> {
     let config = GitConfig::load();
     let identity = cli.identity.as_deref();
+    let compose_opts = compose::Options {
+        no_edit: cli.no_edit,
+        yes: cli.yes,
+        dry_run: cli.dry_run,
+        no_keep: cli.no_keep,
+        identity: cli.identity.clone(),
+        overrides: SendOverrides {
+            server: cli.smtp_server.clone(),
+            port: cli.smtp_server_port,
+            encryption: cli.smtp_encryption.clone(),
+            user: cli.smtp_user.clone(),
+            sendmail_cmd: cli.sendmail_cmd.clone(),
+            cert_path: cli.smtp_ssl_cert_path.clone(),
+            domain: cli.smtp_domain.clone(),
+            envelope_sender: cli.envelope_sender.clone(),
+            timeout: Some(std::time::Duration::from_secs(cli.timeout)),
+            insecure_skip_tls_verify_for_testing: cli.insecure_skip_tls_verify_for_testing,
+        },
+    };
+    if let Some(path) = &cli.resume {
+        if !path.is_file() {
+            return Err(Error::input(format!("{}: no such draft", path.display())));
+        }
+        return compose::run(path, None, &config, &compose_opts);
+    }
 
     let from: Option<Addr> = match &cli.from {
         Some(f) => {
@@ -134,9 +161,11 @@ fn run(cli: &Cli) -> Result<()> {
         s.push('\n');
         write_out(&mut out, s.as_bytes())?;
     } else if !cli.print && !cli.mailto && !cli.git_send_email {
-        // Default mode until the editor lands: the draft on disk, its path on stdout.
+        // The interactive path: edit, confirm, send.
         if let Some(p) = &draft_path {
-            write_out(&mut out, format!("{}\n", p.display()).as_bytes())?;
+            drop(out);
+            eprintln!("ksreply: draft: {}", p.display());
+            return compose::run(p, Some(&rendered), &config, &compose_opts);
         }
     }
     Ok(())
@@ -152,12 +181,13 @@ fn write_out(out: &mut impl Write, data: &[u8]) -> Result<()> {
 }
 
 fn load_message(cli: &Cli, config: &GitConfig) -> Result<Vec<u8>> {
-    let data = match source::classify(&cli.message) {
+    let arg = cli.message.as_deref().unwrap_or("-");
+    let data = match source::classify(arg) {
         Input::Stdin => source::file::read_stdin()?,
         Input::File(p) => source::file::read_path(&p)?,
         Input::MessageId { id, url } => {
             if id.is_empty() {
-                return Err(Error::input(format!("{}: no such file, and not a Message-ID", cli.message)));
+                return Err(Error::input(format!("{arg}: no such file, and not a Message-ID")));
             }
             let opts = RemoteOptions {
                 base: cli.base.clone().or_else(|| config.get("ksreply.baseurl").map(String::from)),

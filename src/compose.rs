@@ -1,0 +1,241 @@
+//! The interactive path: draft on disk → editor → checks → confirmation →
+//! send, or print the git send-email command.
+//!
+//! The draft is a file from the moment it is generated until it has been
+//! sent. Every way out that does not send (editor failure, unchanged or
+//! empty draft, no terminal, a refused recipient, Ctrl-C) leaves it there
+//! and the message says where, with the command to resume.
+
+use crate::config::GitConfig;
+use crate::draft::Draft;
+use crate::editor;
+use crate::error::{Error, Kind, Result};
+use crate::send::{self, git_send_email, SendOverrides};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub no_edit: bool,
+    pub yes: bool,
+    pub dry_run: bool,
+    pub no_keep: bool,
+    pub identity: Option<String>,
+    pub overrides: SendOverrides,
+}
+
+enum Choice {
+    Send,
+    Edit,
+    PrintCommand,
+    SaveQuit,
+    Discard,
+}
+
+/// Run the path for the draft at `path`. `generated` is what ksreply wrote
+/// there (None when resuming), to notice a draft the user did not touch.
+pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Options) -> Result<()> {
+    let keep_note = |e: Error| keep_draft_error(e, path);
+    let mut edit_now = !opts.no_edit;
+    loop {
+        if edit_now {
+            let editor = editor::resolve().map_err(keep_note)?;
+            editor::edit(&editor, path).map_err(keep_note)?;
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::usage(format!("cannot read the draft {}: {e}", path.display())))
+            .map_err(keep_note)?;
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+            return Err(keep_note(Error::aborted("the draft is empty: nothing sent")));
+        }
+        if edit_now && generated == Some(&bytes[..]) {
+            return Err(keep_note(Error::aborted("the draft was left unchanged: nothing sent")));
+        }
+        let mut draft = Draft::parse(&bytes).map_err(keep_note)?;
+        fix_threading(&mut draft);
+        let from = draft
+            .from
+            .clone()
+            .ok_or_else(|| Error::usage("the draft has no From: set sendemail.from or user.email, or use --from"))
+            .map_err(keep_note)?;
+        let rcpts = draft.envelope_recipients();
+        if rcpts.is_empty() {
+            return Err(keep_note(Error::usage("the draft has no recipients (To, Cc or Bcc)")));
+        }
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let message_id = new_message_id(&from.email, now, path);
+        let message = draft.render_for_sending(&message_id, now);
+
+        if opts.dry_run {
+            print_dry_run(&from.email, &rcpts, &message, config, opts);
+            return Ok(());
+        }
+        let choice = if opts.yes {
+            Choice::Send
+        } else if editor::have_terminal() {
+            show_summary(&draft);
+            ask()
+        } else {
+            return Err(keep_note(Error::aborted(
+                "no terminal to confirm on: nothing sent (use --yes to send without asking)",
+            )));
+        };
+        match choice {
+            Choice::Send => return send_and_file(path, &draft, &from.email, &rcpts, &message, &message_id, config, opts),
+            Choice::Edit => edit_now = true,
+            Choice::PrintCommand => {
+                let emails = |v: &[crate::message::address::Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
+                print!(
+                    "{}",
+                    git_send_email::command(draft.in_reply_to.as_deref(), &emails(&draft.to), &emails(&draft.cc), &path.display().to_string())
+                );
+                return Ok(());
+            }
+            Choice::SaveQuit => {
+                eprintln!("ksreply: draft saved: {}", path.display());
+                eprintln!("ksreply: resume with: ksreply --resume {}", git_send_email::squote_maybe(&path.display().to_string()));
+                return Ok(());
+            }
+            Choice::Discard => {
+                let _ = std::fs::remove_file(path);
+                eprintln!("ksreply: draft discarded");
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// An In-Reply-To the user changed no longer belongs to the old chain:
+/// References that do not end in it are dropped rather than sent wrong.
+fn fix_threading(d: &mut Draft) {
+    if let Some(irt) = &d.in_reply_to {
+        if d.references.last() != Some(irt) {
+            if !d.references.is_empty() {
+                eprintln!("ksreply: warning: In-Reply-To was edited: References dropped");
+            }
+            d.references.clear();
+        }
+    }
+}
+
+/// `<TIME.RANDOM@DOMAIN>` with the domain of the From address, like git
+/// send-email's ids; the random part comes from the clock, pid and path.
+fn new_message_id(from: &str, now: i64, path: &Path) -> String {
+    let domain = from.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("localhost");
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let mut h = Sha256::new();
+    h.update(nanos.to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(path.as_os_str().as_encoded_bytes());
+    let hex: String = h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let domain: String = domain.chars().filter(|c| !c.is_whitespace() && !c.is_control() && *c != '<' && *c != '>').collect();
+    format!("{now}.{hex}.ksreply@{domain}")
+}
+
+fn show_summary(d: &Draft) {
+    let list = |v: &[crate::message::address::Addr]| v.iter().map(|a| a.display()).collect::<Vec<_>>().join(", ");
+    eprintln!();
+    if let Some(f) = &d.from {
+        eprintln!("From:    {}", f.display());
+    }
+    eprintln!("To:      {}", list(&d.to));
+    if !d.cc.is_empty() {
+        eprintln!("Cc:      {}", list(&d.cc));
+    }
+    if !d.bcc.is_empty() {
+        eprintln!("Bcc:     {}", list(&d.bcc));
+    }
+    eprintln!("Subject: {}", d.subject);
+    let (quoted, new) = d.body.lines().fold((0, 0), |(q, n), l| {
+        if l.starts_with('>') {
+            (q + 1, n)
+        } else if l.trim().is_empty() {
+            (q, n)
+        } else {
+            (q, n + 1)
+        }
+    });
+    eprintln!("Body:    {new} new lines, {quoted} quoted lines");
+}
+
+fn ask() -> Choice {
+    let items = ["send", "edit again", "print the git send-email command", "save and quit", "discard"];
+    let picked = dialoguer::Select::new()
+        .with_prompt("Send this reply?")
+        .items(&items)
+        .default(0)
+        .interact_on_opt(&dialoguer::console::Term::stderr());
+    match picked {
+        Ok(Some(0)) => Choice::Send,
+        Ok(Some(1)) => Choice::Edit,
+        Ok(Some(2)) => Choice::PrintCommand,
+        Ok(Some(4)) => Choice::Discard,
+        // Escape, Ctrl-C or a terminal error: keep the draft.
+        _ => Choice::SaveQuit,
+    }
+}
+
+fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfig, opts: &Options) {
+    let transport = send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|e| format!("(not configured: {e})"));
+    println!("Dry run: nothing sent.");
+    println!("Transport: {transport}");
+    println!("MAIL FROM: <{from}>");
+    for r in rcpts {
+        println!("RCPT TO: <{r}>");
+    }
+    println!();
+    print!("{}", String::from_utf8_lossy(message));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn send_and_file(
+    path: &Path,
+    draft: &Draft,
+    from: &str,
+    rcpts: &[String],
+    message: &[u8],
+    message_id: &str,
+    config: &GitConfig,
+    opts: &Options,
+) -> Result<()> {
+    let _ = draft;
+    let keep_note = |e: Error| keep_draft_error(e, path);
+    let transport = send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides).map_err(keep_note)?;
+    send::send(&transport, from, rcpts, message).map_err(keep_note)?;
+    let filed = if opts.no_keep {
+        let _ = std::fs::remove_file(path);
+        None
+    } else {
+        file_as_sent(path)
+    };
+    eprintln!("ksreply: sent <{message_id}> to {} recipient(s)", rcpts.len());
+    if let Some(p) = filed {
+        eprintln!("ksreply: sent draft kept as {}", p.display());
+    }
+    println!("<{message_id}>");
+    Ok(())
+}
+
+/// Move the sent draft to `sent/` beside `drafts/` (or next to the draft
+/// when it lives elsewhere), never overwriting.
+fn file_as_sent(path: &Path) -> Option<PathBuf> {
+    let dir = match crate::config::state_dir() {
+        Some(state) if path.starts_with(state.join("drafts")) => state.join("sent"),
+        _ => path.parent()?.join("sent"),
+    };
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let data = std::fs::read(path).ok()?;
+    let dest = crate::draft::write_new(&dir, &name, &data).ok()?;
+    let _ = std::fs::remove_file(path);
+    Some(dest)
+}
+
+/// Add where the draft is and how to resume to an error, keeping its kind.
+pub fn keep_draft_error(e: Error, path: &Path) -> Error {
+    let p = git_send_email::squote_maybe(&path.display().to_string());
+    let kind: Kind = e.kind;
+    Error::new(kind, format!("{}; draft kept: {} (resume with: ksreply --resume {p})", e.msg, path.display()))
+}

@@ -1,0 +1,59 @@
+//! Running the user's editor on the draft, the way git does.
+
+use crate::error::{Error, Result};
+use std::fs::OpenOptions;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+/// The editor command line, resolved by git itself (`git var GIT_EDITOR`:
+/// GIT_EDITOR, core.editor, VISUAL, EDITOR, then git's default), so ksreply
+/// opens whatever `git commit` would.
+pub fn resolve() -> Result<String> {
+    let out = Command::new("git")
+        .args(["var", "GIT_EDITOR"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::usage(format!("cannot run git to find your editor: {e}")))?;
+    let editor = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if !out.status.success() || editor.is_empty() {
+        let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(Error::usage(format!("no editor configured (git var GIT_EDITOR: {why}); set core.editor or EDITOR")));
+    }
+    Ok(editor)
+}
+
+/// Edit `path` with `editor`. The editor gets the terminal (`/dev/tty`) as
+/// its input and output even when our stdin is a pipe (the mutt/aerc
+/// filter case); without a terminal (scripts, tests) it inherits ours.
+/// Run through `sh -c` like git, so `EDITOR="emacs -nw"` works.
+pub fn edit(editor: &str, path: &Path) -> Result<()> {
+    if editor == ":" {
+        // git's convention for "no editor".
+        return Ok(());
+    }
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor).arg(path);
+    if let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty") {
+        let out = tty.try_clone().map_err(|e| Error::aborted(format!("cannot use the terminal: {e}")))?;
+        cmd.stdin(Stdio::from(tty)).stdout(Stdio::from(out));
+    }
+    let status = cmd
+        .status()
+        .map_err(|e| Error::aborted(format!("cannot run the editor `{editor}`: {e}")))?;
+    if !status.success() {
+        let how = match status.code() {
+            Some(c) => format!("exit status {c}"),
+            None => "a signal".to_string(),
+        };
+        return Err(Error::aborted(format!("the editor `{editor}` failed ({how})")));
+    }
+    Ok(())
+}
+
+/// A terminal to ask the user on: stderr is one and /dev/tty can be opened
+/// (dialoguer reads keys from /dev/tty when stdin is a pipe).
+pub fn have_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok()
+}
