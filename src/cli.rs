@@ -89,6 +89,18 @@ pub struct Cli {
     #[arg(long, help_heading = "Output")]
     pub json: bool,
 
+    /// With --print: only the body (attribution and quote), e.g. for an aerc template.
+    #[arg(long, conflicts_with = "headers_only", help_heading = "Output")]
+    pub body_only: bool,
+
+    /// With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References).
+    #[arg(long, help_heading = "Output")]
+    pub headers_only: bool,
+
+    /// The input is plain text, not a message: print it quoted (implies --print --body-only).
+    #[arg(long, conflicts_with_all = ["git_send_email", "mailto", "resume"], help_heading = "Input")]
+    pub plain_text: bool,
+
     /// Where to write the draft (default: a new file in the drafts directory).
     #[arg(long, value_name = "PATH", help_heading = "Output")]
     pub draft: Option<PathBuf>,

@@ -78,13 +78,16 @@ fn run(cli: &Cli) -> Result<()> {
         me.push(e.trim().to_string());
     }
 
+    if cli.plain_text {
+        return quote_plain_text(cli);
+    }
     let raw = load_message(cli, &config)?;
     let mail = message::parse(&raw)?;
     let opts = reply::Options {
         mode: cli.recipients,
         from: from.clone(),
         me,
-        quote: QuoteOptions { prefix: cli.quote_prefix.clone(), keep_signature: cli.keep_signature },
+        quote: QuoteOptions { prefix: cli.quote_prefix.clone(), keep_signature: cli.keep_signature, ..Default::default() },
     };
     let reply = reply::build(&mail, &opts);
     for w in &reply.warnings {
@@ -95,10 +98,9 @@ fn run(cli: &Cli) -> Result<()> {
             eprintln!("ksreply: {n}");
         }
     }
-    if from.is_none() && !cli.mailto && !cli.git_send_email {
-        warn("no From address: set sendemail.from or user.email in git config, or use --from");
-    }
 
+    // --body-only and --headers-only are kinds of --print.
+    let print = cli.print || cli.body_only || cli.headers_only;
     let draft = Draft::from(&reply);
     let rendered = draft.render();
     let emails = |v: &[Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
@@ -110,7 +112,7 @@ fn run(cli: &Cli) -> Result<()> {
 
     // Where the draft goes. --print and --mailto alone only print; every
     // other mode keeps the draft on disk.
-    let wants_file = cli.draft.is_some() || !(cli.print || cli.mailto);
+    let wants_file = cli.draft.is_some() || !(print || cli.mailto);
     let draft_path: Option<PathBuf> = if wants_file {
         save_draft(cli, &mail, &rendered)?
     } else {
@@ -139,8 +141,16 @@ fn run(cli: &Cli) -> Result<()> {
             write_out(&mut out, format!("{link}\n").as_bytes())?;
         }
     }
-    if cli.print && !cli.json {
-        write_out(&mut out, &rendered)?;
+    if print && !cli.json {
+        let split = rendered.windows(2).position(|w| w == b"\n\n").map(|i| i + 2).unwrap_or(rendered.len());
+        let part = if cli.body_only {
+            &rendered[split..]
+        } else if cli.headers_only {
+            &rendered[..split.saturating_sub(1)]
+        } else {
+            &rendered[..]
+        };
+        write_out(&mut out, part)?;
     }
     if cli.json {
         let addr_json = |v: &[Addr]| serde_json::to_value(v).unwrap_or_default();
@@ -154,14 +164,17 @@ fn run(cli: &Cli) -> Result<()> {
         json.insert("body".into(), reply.body.clone().into());
         json.insert("warnings".into(), reply.warnings.clone().into());
         json.insert("notes".into(), reply.notes.clone().into());
-        if cli.print {
+        if print {
             json.insert("draft".into(), String::from_utf8_lossy(&rendered).into_owned().into());
         }
         let mut s = serde_json::to_string_pretty(&serde_json::Value::Object(json)).unwrap_or_default();
         s.push('\n');
         write_out(&mut out, s.as_bytes())?;
-    } else if !cli.print && !cli.mailto && !cli.git_send_email {
+    } else if !print && !cli.mailto && !cli.git_send_email {
         // The interactive path: edit, confirm, send.
+        if from.is_none() {
+            warn("no From address: set sendemail.from or user.email in git config, or use --from");
+        }
         if let Some(p) = &draft_path {
             drop(out);
             eprintln!("ksreply: draft: {}", p.display());
@@ -239,3 +252,16 @@ fn save_draft(cli: &Cli, mail: &message::Mail, data: &[u8]) -> Result<Option<Pat
     }
 }
 
+
+/// `--plain-text`: quote text that is not a message (aerc's .OriginalText,
+/// a pasted paragraph), signature cut, no attribution.
+fn quote_plain_text(cli: &Cli) -> Result<()> {
+    let data = match cli.message.as_deref().unwrap_or("-") {
+        "-" => source::file::read_stdin()?,
+        path => source::file::read_path(std::path::Path::new(path))?,
+    };
+    let text = String::from_utf8_lossy(&data).replace("\r\n", "\n");
+    let opts = QuoteOptions { prefix: cli.quote_prefix.clone(), keep_signature: cli.keep_signature, ..Default::default() };
+    let quoted = reply::quote::quote(&text, &opts);
+    write_out(&mut std::io::stdout().lock(), quoted.as_bytes())
+}
