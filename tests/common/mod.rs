@@ -1,2 +1,3 @@
 #![allow(dead_code)]
+pub mod public_inbox;
 pub mod smtp;
