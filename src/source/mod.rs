@@ -1,7 +1,9 @@
 //! Where the message comes from: a file (message, mbox, gzip), standard
 //! input, or a Message-ID / URL to fetch from a public-inbox archive.
 
+pub mod cache;
 pub mod file;
+pub mod http;
 pub mod remote;
 
 use crate::message::msgid;
@@ -31,7 +33,17 @@ pub fn classify(arg: &str) -> Input {
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return Input::MessageId { id: id_from_url(arg).unwrap_or_default(), url: Some(arg.to_string()) };
     }
-    Input::MessageId { id: msgid::normalize_arg(arg), url: None }
+    let id = msgid::normalize_arg(arg);
+    // An id copied out of a URL path (`abc%40example.org`) is decoded, but
+    // only when decoding is what gives it its `@`: `%` is legal in ids
+    // (`s5h4ob9svqy.wl%tiwai@suse.de`) and is kept when the id has an `@`.
+    if !id.contains('@') && id.contains('%') {
+        let decoded = msgid::normalize_arg(&percent_decode(&id));
+        if decoded.contains('@') {
+            return Input::MessageId { id: decoded, url: None };
+        }
+    }
+    Input::MessageId { id, url: None }
 }
 
 /// The Message-ID in a public-inbox style URL: the path segment before
@@ -39,19 +51,59 @@ pub fn classify(arg: &str) -> Input {
 /// `https://HOST/LIST/ID/` that is the last segment; for msgid.link style
 /// `https://HOST/ID` too.
 pub fn id_from_url(url: &str) -> Option<String> {
-    let after_scheme = url.split_once("://")?.1;
-    let path = after_scheme.split_once('/').map(|(_, p)| p).unwrap_or("");
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    const TAILS: &[&str] = &["raw", "T", "t", "t.mbox.gz", "t.atom", "#R", "", "f"];
+    split_url(url).map(|(_, id)| id)
+}
+
+/// Split a public-inbox style URL into its archive (everything before the
+/// Message-ID segment, with a trailing `/`: `https://lore.kernel.org/LIST/`,
+/// or `https://HOST/` when the URL names no inbox) and the decoded
+/// Message-ID. Scheme and host are lower-cased (they are case-insensitive,
+/// and the archive is part of cache keys); the path is kept as written.
+///
+/// The id is one path segment: public-inbox writes `/` inside an id as
+/// `%2F` in its links, so a URL with a raw `/` in the id cannot be told
+/// apart from one with an inbox name and is read as the latter.
+pub fn split_url(url: &str) -> Option<(String, String)> {
+    let (scheme, rest) = url.trim().split_once("://")?;
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if authority.is_empty() {
+        return None;
+    }
+    const TAILS: &[&str] = &["raw", "T", "t", "t.mbox.gz", "t.mbox", "t.atom", "", "f", "R"];
     let segs: Vec<&str> = path.split('/').collect();
     let mut i = segs.len();
     while i > 0 && TAILS.contains(&segs[i - 1]) {
         i -= 1;
     }
     let seg = segs.get(i.checked_sub(1)?)?;
-    let id = percent_decode(seg);
-    let id = msgid::normalize_arg(&id);
-    (!id.is_empty()).then_some(id)
+    let id = msgid::normalize_arg(&percent_decode(seg));
+    if id.is_empty() {
+        return None;
+    }
+    let mut archive = format!("{}://{}/", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase());
+    for s in segs[..i - 1].iter().filter(|s| !s.is_empty()) {
+        archive.push_str(s);
+        archive.push('/');
+    }
+    Some((archive, id))
+}
+
+/// Escape a Message-ID for a public-inbox URL path the way public-inbox
+/// itself does (`mid_escape`): every byte of its UTF-8 form except
+/// `A-Za-z0-9-._~!$&'()*+,;=:@` becomes `%XX`. So `/`, `%`, `#`, `?`,
+/// spaces and non-ASCII never change the shape of the URL.
+pub fn escape_id(id: &str) -> String {
+    const KEEP: &[u8] = b"-._~!$&'()*+,;=:@";
+    let mut out = String::with_capacity(id.len());
+    for &b in id.as_bytes() {
+        if b.is_ascii_alphanumeric() || KEEP.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 pub fn percent_decode(s: &str) -> String {
@@ -99,5 +151,47 @@ mod tests {
             assert_eq!(id_from_url(u).as_deref(), Some("YT26ebT6xXWsnVMw@unreal"), "{u}");
         }
         assert_eq!(id_from_url("https://lore.kernel.org/x/a%2Fb%2Bc@d/").as_deref(), Some("a/b+c@d"));
+        assert_eq!(id_from_url("https://lore.kernel.org/x/%3Ca@b%3E/").as_deref(), Some("a@b"));
+        assert_eq!(id_from_url("https://lore.kernel.org/"), None);
+        assert_eq!(id_from_url("https:///a@b/"), None);
+    }
+
+    #[test]
+    fn archives_from_urls() {
+        let split = split_url;
+        let s = |a: &str, id: &str| Some((a.to_string(), id.to_string()));
+        assert_eq!(split("https://lore.kernel.org/ksummit/a@b/"), s("https://lore.kernel.org/ksummit/", "a@b"));
+        assert_eq!(split("https://lore.kernel.org/ksummit/a@b/t.mbox.gz"), s("https://lore.kernel.org/ksummit/", "a@b"));
+        assert_eq!(split("https://lore.kernel.org/all/a@b/T/#u"), s("https://lore.kernel.org/all/", "a@b"));
+        assert_eq!(split("HTTPS://Lore.Kernel.org/LKML/a@b/raw"), s("https://lore.kernel.org/LKML/", "a@b"));
+        assert_eq!(split("https://msgid.link/a@b"), s("https://msgid.link/", "a@b"));
+        assert_eq!(split("https://patch.msgid.link/a@b?x=1"), s("https://patch.msgid.link/", "a@b"));
+        assert_eq!(split("http://127.0.0.1:8080/a%40b/"), s("http://127.0.0.1:8080/", "a@b"));
+        assert_eq!(split("https://host/mirror/lore/list/a%2Fb@c/"), s("https://host/mirror/lore/list/", "a/b@c"));
+    }
+
+    #[test]
+    fn escaping_round_trips() {
+        assert_eq!(escape_id("YT26ebT6xXWsnVMw@unreal"), "YT26ebT6xXWsnVMw@unreal");
+        assert_eq!(escape_id("YT3/5kJuhw/QVqrw@kroah.com"), "YT3%2F5kJuhw%2FQVqrw@kroah.com");
+        assert_eq!(escape_id("a+b=c&d@e"), "a+b=c&d@e");
+        assert_eq!(escape_id("odd #id?x=1&y%z@\u{fc}.example"), "odd%20%23id%3Fx=1&y%25z@%C3%BC.example");
+        for id in ["a/b+c%d#e?f g@\u{fc}", "s5h4ob9svqy.wl%tiwai@suse.de"] {
+            assert_eq!(percent_decode(&escape_id(id)), id);
+            assert_eq!(id_from_url(&format!("https://h/l/{}/raw", escape_id(id))).as_deref(), Some(id));
+        }
+    }
+
+    #[test]
+    fn escaped_bare_ids() {
+        let id = |a: &str| match classify(a) {
+            Input::MessageId { id, url: None } => id,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(id("YT26ebT6xXWsnVMw%40unreal"), "YT26ebT6xXWsnVMw@unreal");
+        assert_eq!(id("%3CYT3%2F5kJuhw%2FQVqrw%40kroah.com%3E"), "YT3/5kJuhw/QVqrw@kroah.com");
+        // A literal `%` in an id with an `@` stays.
+        assert_eq!(id("s5h4ob9svqy.wl%tiwai@suse.de"), "s5h4ob9svqy.wl%tiwai@suse.de");
+        assert_eq!(id("5838D7FEC0%devspam@moreofthesa.me.uk"), "5838D7FEC0%devspam@moreofthesa.me.uk");
     }
 }
