@@ -6,6 +6,12 @@ sender\t'Only the author (Reply-To, else From)'"
 complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, else user.name and user.email)' -r
 complete -c ksreply -l identity -d 'Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does' -r
 complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
+complete -c ksreply -l attribution -d 'Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign' -r
+complete -c ksreply -l trailer -d 'Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; repeatable' -r -f -a "reviewed\t'Reviewed-by:'
+acked\t'Acked-by:'
+tested\t'Tested-by:'"
+complete -c ksreply -l quote-lines -d 'Quote only these lines of the original text (1-based, both included): N..M, N.., ..M or N' -r
+complete -c ksreply -l check -d 'Check a draft\'s netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it' -r -F
 complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
 complete -c ksreply -l base -d 'Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/)' -r
 complete -c ksreply -l timeout -d 'Network timeout in seconds (connect and whole request)' -r
@@ -25,6 +31,9 @@ complete -c ksreply -l body-only -d 'With --print: only the body (attribution an
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'
 complete -c ksreply -l plain-text -d 'The input is plain text, not a message: print it quoted (implies --print --body-only)'
 complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
+complete -c ksreply -l no-quote -d 'Do not quote the original (no attribution either)'
+complete -c ksreply -l flowed -d 'Write the quote as format=flowed (RFC 3676) instead of fixed lines'
+complete -c ksreply -l strict -d 'Fail (exit 6) when the netiquette check warns: with --check, and before sending (the draft is kept)'
 complete -c ksreply -l latest -d 'In an mbox, reply to the last message'
 complete -c ksreply -l thread -d 'Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given'
 complete -c ksreply -l offline -d 'Use only the local cache; never touch the network'

@@ -40,6 +40,38 @@ THREADING:
   single In-Reply-To id) followed by its Message-ID. Malformed ids are dropped
   with a warning, never written.
 
+ATTRIBUTION AND QUOTING:
+  The line above the quote is neomutt's \"On DATE, NAME wrote:\" (the date in the
+  sender's own zone, C locale; \"NAME wrote:\" when the message has no Date).
+  git config ksreply.attribution (or --attribution) sets a template:
+    %n  the sender's name (the address when there is no name)
+    %e  the sender's address
+    %d  the date as the default line writes it (Sun, Sep 12, 2021 at 11:29:45AM +0300);
+        a template with %d gives \"NAME wrote:\" for a message without Date
+    %i  the Message-ID, in angle brackets
+    %s  the Subject
+    %%  a percent sign
+  e.g. git config ksreply.attribution 'On %d, %n <%e> wrote:'
+
+  The original is decoded (any transfer encoding and charset; an unknown
+  charset label is read as UTF-8 when valid, else windows-1252, said with -v),
+  format=flowed is undone, and the text parts that are not attachments are
+  quoted: text/plain preferred in multipart/alternative, HTML converted to text
+  when there is no plain text, inline text/x-patch and text/x-diff parts too, a
+  forwarded message as its From, Date, Subject and text. Every other part
+  (attachments, signatures, images) is one
+  \"[-- attachment: NAME (TYPE, SIZE) --]\" line. The signature is cut at the
+  \"-- \" line and long lines are never rewrapped.
+  Already-quoted lines stack as \">>\"; git config ksreply.quoteStacking spaced
+  gives \"> >\" instead.
+
+NETIQUETTE CHECK:
+  --check DRAFT (and every send, after the editor) looks for: top-posting,
+  an untrimmed quote (over 80% of the original quoted, under 3 new lines), a
+  quoted signature, new lines over 78 columns, any line over 998 bytes, HTML,
+  a draft unchanged from the generated one, and no new text at all. With
+  --strict a warning refuses the send (exit 6, the draft is kept).
+
 FILES:
   Drafts are written to $XDG_STATE_HOME/ksreply/drafts/ (default
   ~/.local/state/ksreply/drafts/) unless --draft PATH is given.
@@ -66,7 +98,7 @@ below an attribution line.",
 )]
 pub struct Cli {
     /// The message to reply to: a file, `-` for standard input, a Message-ID or a public-inbox URL.
-    #[arg(value_name = "MESSAGE", required_unless_present = "resume")]
+    #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check"])]
     pub message: Option<String>,
 
     /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
@@ -124,6 +156,34 @@ pub struct Cli {
     /// Keep the original's signature (from the "-- " line) in the quote.
     #[arg(long, help_heading = "Reply")]
     pub keep_signature: bool,
+
+    /// Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign.
+    #[arg(long, value_name = "TEMPLATE", help_heading = "Reply")]
+    pub attribution: Option<String>,
+
+    /// Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; repeatable.
+    #[arg(long, value_enum, value_name = "KIND", action = ArgAction::Append, help_heading = "Reply")]
+    pub trailer: Vec<crate::reply::Trailer>,
+
+    /// Do not quote the original (no attribution either).
+    #[arg(long, conflicts_with_all = ["quote_lines", "keep_signature"], help_heading = "Reply")]
+    pub no_quote: bool,
+
+    /// Quote only these lines of the original text (1-based, both included): N..M, N.., ..M or N.
+    #[arg(long, value_name = "RANGE", help_heading = "Reply")]
+    pub quote_lines: Option<crate::reply::quote::LineRange>,
+
+    /// Write the quote as format=flowed (RFC 3676) instead of fixed lines.
+    #[arg(long, help_heading = "Reply")]
+    pub flowed: bool,
+
+    /// Check a draft's netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it.
+    #[arg(long, value_name = "DRAFT", conflicts_with_all = ["resume", "print", "git_send_email", "mailto", "draft"], help_heading = "Check")]
+    pub check: Option<PathBuf>,
+
+    /// Fail (exit 6) when the netiquette check warns: with --check, and before sending (the draft is kept).
+    #[arg(long, help_heading = "Check")]
+    pub strict: bool,
 
     /// In an mbox, reply to the message with this Message-ID (default: the first).
     #[arg(long, value_name = "ID", help_heading = "Input")]

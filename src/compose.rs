@@ -21,6 +21,10 @@ pub struct Options {
     pub yes: bool,
     pub dry_run: bool,
     pub no_keep: bool,
+    /// Refuse to send when the netiquette check warns (exit 6, draft kept).
+    pub strict: bool,
+    /// The decoded text of the message replied to, for the netiquette check.
+    pub original_text: Option<String>,
     pub identity: Option<String>,
     pub overrides: SendOverrides,
 }
@@ -54,6 +58,7 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
         }
         let mut draft = Draft::parse(&bytes).map_err(keep_note)?;
         fix_threading(&mut draft);
+        run_check(path, &bytes, &draft, generated, opts).map_err(keep_note)?;
         let from = draft
             .from
             .clone()
@@ -106,6 +111,25 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
     }
 }
 
+/// The netiquette check of the edited draft: warnings on stderr before the
+/// confirmation; with --strict any warning refuses the send.
+fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated: Option<&[u8]>, opts: &Options) -> Result<()> {
+    let generated_body = generated.and_then(|g| Draft::parse(g).ok()).map(|d| d.body);
+    let warnings = crate::reply::check::check(&draft.body, generated_body.as_deref(), opts.original_text.as_deref());
+    let offset = crate::reply::check::body_line_offset(bytes);
+    let name = path.display().to_string();
+    for w in &warnings {
+        eprintln!("ksreply: warning: {}", w.format(&name, offset));
+    }
+    if opts.strict && !warnings.is_empty() {
+        return Err(Error::new(
+            Kind::Check,
+            format!("{} netiquette warning(s): nothing sent (--strict)", warnings.len()),
+        ));
+    }
+    Ok(())
+}
+
 /// An In-Reply-To the user changed no longer belongs to the old chain:
 /// References that do not end in it are dropped rather than sent wrong.
 fn fix_threading(d: &mut Draft) {
@@ -150,7 +174,7 @@ fn show_summary(d: &Draft) {
     let (quoted, new) = d.body.lines().fold((0, 0), |(q, n), l| {
         if l.starts_with('>') {
             (q + 1, n)
-        } else if l.trim().is_empty() {
+        } else if l.trim().is_empty() || l.ends_with(" wrote:") {
             (q, n)
         } else {
             (q, n + 1)
@@ -222,8 +246,11 @@ fn send_and_file(
 /// Move the sent draft to `sent/` beside `drafts/` (or next to the draft
 /// when it lives elsewhere), never overwriting.
 fn file_as_sent(path: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let drafts = crate::config::state_dir().map(|s| s.join("drafts"));
+    let in_drafts = drafts.as_ref().and_then(|d| std::fs::canonicalize(d).ok()).is_some_and(|d| abs.starts_with(d));
     let dir = match crate::config::state_dir() {
-        Some(state) if path.starts_with(state.join("drafts")) => state.join("sent"),
+        Some(state) if in_drafts => state.join("sent"),
         _ => path.parent()?.join("sent"),
     };
     let name = path.file_name()?.to_string_lossy().into_owned();

@@ -7,7 +7,7 @@ use ksreply::config::GitConfig;
 use ksreply::draft::{self, Draft};
 use ksreply::error::{Error, Result};
 use ksreply::message::{self, address::Addr};
-use ksreply::reply::{self, mailto, quote::QuoteOptions};
+use ksreply::reply::{self, check, mailto, quote::QuoteOptions};
 use ksreply::send::git_send_email;
 use ksreply::source::{self, file::Pick, remote::RemoteOptions, Input};
 use clap::Parser;
@@ -44,6 +44,8 @@ fn run(cli: &Cli) -> Result<()> {
         yes: cli.yes,
         dry_run: cli.dry_run,
         no_keep: cli.no_keep,
+        strict: cli.strict,
+        original_text: None,
         identity: cli.identity.clone(),
         overrides: SendOverrides {
             server: cli.smtp_server.clone(),
@@ -58,6 +60,9 @@ fn run(cli: &Cli) -> Result<()> {
             insecure_skip_tls_verify_for_testing: cli.insecure_skip_tls_verify_for_testing,
         },
     };
+    if let Some(path) = &cli.check {
+        return run_check(cli, &config, path);
+    }
     if let Some(path) = &cli.resume {
         if !path.is_file() {
             return Err(Error::input(format!("{}: no such draft", path.display())));
@@ -83,19 +88,20 @@ fn run(cli: &Cli) -> Result<()> {
     }
     let raw = load_message(cli, &config)?;
     let mail = message::parse(&raw)?;
-    let opts = reply::Options {
-        mode: cli.recipients,
-        from: from.clone(),
-        me,
-        quote: QuoteOptions { prefix: cli.quote_prefix.clone(), keep_signature: cli.keep_signature, ..Default::default() },
-    };
+    let opts = reply_options(cli, &config, from.clone(), me)?;
     let reply = reply::build(&mail, &opts);
     for w in &reply.warnings {
         warn(w);
     }
     if cli.verbose > 0 {
-        for n in &reply.notes {
+        for n in reply.notes.iter().chain(&mail.body.notes) {
             eprintln!("ksreply: {n}");
+        }
+    }
+    if let Some(r) = cli.quote_lines {
+        let n = mail.body.text.lines().count();
+        if r.first > n {
+            warn(&format!("--quote-lines: the original has only {n} lines: nothing quoted"));
         }
     }
 
@@ -163,7 +169,7 @@ fn run(cli: &Cli) -> Result<()> {
         json.insert("draft_path".into(), draft_path.as_ref().map(|p| p.display().to_string()).into());
         json.insert("body".into(), reply.body.clone().into());
         json.insert("warnings".into(), reply.warnings.clone().into());
-        json.insert("notes".into(), reply.notes.clone().into());
+        json.insert("notes".into(), reply.notes.iter().chain(&mail.body.notes).cloned().collect::<Vec<_>>().into());
         if print {
             json.insert("draft".into(), String::from_utf8_lossy(&rendered).into_owned().into());
         }
@@ -178,8 +184,85 @@ fn run(cli: &Cli) -> Result<()> {
         if let Some(p) = &draft_path {
             drop(out);
             eprintln!("ksreply: draft: {}", p.display());
+            let compose_opts = compose::Options { original_text: Some(mail.body.text.clone()), ..compose_opts };
             return compose::run(p, Some(&rendered), &config, &compose_opts);
         }
+    }
+    Ok(())
+}
+
+/// The reply engine's options from the command line and git config.
+fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<String>) -> Result<reply::Options> {
+    if !cli.trailer.is_empty() && from.is_none() {
+        return Err(Error::usage(
+            "--trailer needs your name and address: set sendemail.from or user.name and user.email, or use --from",
+        ));
+    }
+    let spaced_stacking = match config.get("ksreply.quoteStacking").map(|v| v.trim().to_ascii_lowercase()) {
+        None => false,
+        Some(v) if v == "spaced" => true,
+        Some(v) if v == "compact" => false,
+        Some(v) => return Err(Error::usage(format!("ksreply.quoteStacking: {v:?} is not compact or spaced"))),
+    };
+    Ok(reply::Options {
+        mode: cli.recipients,
+        from,
+        me,
+        quote: QuoteOptions {
+            prefix: cli.quote_prefix.clone(),
+            keep_signature: cli.keep_signature,
+            attribution: cli.attribution.clone().or_else(|| config.get("ksreply.attribution").map(String::from)),
+            spaced_stacking,
+            flowed: cli.flowed,
+            no_quote: cli.no_quote,
+            lines: cli.quote_lines,
+        },
+        trailers: cli.trailer.clone(),
+    })
+}
+
+/// `--check DRAFT [MESSAGE]`: the netiquette warnings, as
+/// `DRAFT:LINE: rule: message` lines or JSON; exit 6 with --strict.
+fn run_check(cli: &Cli, config: &GitConfig, path: &std::path::Path) -> Result<()> {
+    let data = std::fs::read(path).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
+    let draft = Draft::parse(&data)?;
+    let (generated, original) = match &cli.message {
+        Some(_) => {
+            let raw = load_message(cli, config)?;
+            let mail = message::parse(&raw)?;
+            let from = draft
+                .from
+                .clone()
+                .or_else(|| config.identity(cli.identity.as_deref()).map(|(name, email)| Addr { name, email }));
+            let me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
+            let opts = reply_options(cli, config, from, me)?;
+            (Some(reply::build(&mail, &opts).body), Some(mail.body.text.clone()))
+        }
+        None => (None, None),
+    };
+    let warnings = check::check(&draft.body, generated.as_deref(), original.as_deref());
+    // Line numbers of the file, not of the body.
+    let offset = check::body_line_offset(&data);
+    let shown = path.display().to_string();
+    let mut out = std::io::stdout().lock();
+    if cli.json {
+        let list: Vec<serde_json::Value> = warnings
+            .iter()
+            .map(|w| serde_json::json!({ "line": w.line.map(|l| l + offset), "rule": w.rule, "message": w.message }))
+            .collect();
+        let v = serde_json::json!({ "draft": shown, "warnings": list });
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+        s.push('\n');
+        write_out(&mut out, s.as_bytes())?;
+    } else {
+        let s: String = warnings.iter().map(|w| w.format(&shown, offset) + "\n").collect();
+        write_out(&mut out, s.as_bytes())?;
+    }
+    if cli.strict && !warnings.is_empty() {
+        return Err(Error::new(
+            ksreply::error::Kind::Check,
+            format!("{shown}: {} netiquette warning(s) (--strict)", warnings.len()),
+        ));
     }
     Ok(())
 }

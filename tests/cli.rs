@@ -193,7 +193,8 @@ fn errors_are_one_line_with_documented_exit_codes() {
         (&["--recipients", "bogus", SEED], None, 1),
         (&["--no-such-flag", SEED], None, 1),
         (&["--print", "--from", "not an address", SEED], None, 1),
-        (&["--print", "<someid@example.org>"], None, 2),
+        // Not cached, and --offline forbids the network: exit 3.
+        (&["--print", "--offline", "<someid@example.org>"], None, 3),
     ];
     for (args, stdin, code) in cases {
         let o = ksreply(&home, args, *stdin);

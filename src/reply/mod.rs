@@ -1,6 +1,7 @@
 //! The pure reply engine: from a parsed [`Mail`] and options to a [`Reply`]
 //! (recipients, subject, threading, body). No I/O here.
 
+pub mod check;
 pub mod mailto;
 pub mod quote;
 pub mod recipients;
@@ -19,6 +20,29 @@ pub struct Options {
     /// All addresses that are "me" (dropped from the recipients).
     pub me: Vec<String>,
     pub quote: quote::QuoteOptions,
+    /// Trailers to add below the quote (`--trailer`), each once.
+    pub trailers: Vec<Trailer>,
+}
+
+/// Review trailers, written from [`Options::from`] as b4 writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Trailer {
+    /// Reviewed-by:
+    Reviewed,
+    /// Acked-by:
+    Acked,
+    /// Tested-by:
+    Tested,
+}
+
+impl Trailer {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Trailer::Reviewed => "Reviewed-by",
+            Trailer::Acked => "Acked-by",
+            Trailer::Tested => "Tested-by",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -70,22 +94,52 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
         subject,
         in_reply_to: threading.in_reply_to,
         references: threading.references,
-        body: body(mail, &opts.quote),
+        body: body(mail, opts),
         warnings,
         notes: rcpt.notes,
     }
 }
 
-/// Attribution, blank-free quote, attachment markers, and an empty line for
-/// the user's answer.
-fn body(mail: &Mail, qopts: &quote::QuoteOptions) -> String {
-    let mut out = quote::attribution(mail.from.first(), mail.date.as_ref());
-    out.push('\n');
-    out.push_str(&quote::quote(&mail.body.text, qopts));
-    let bare = qopts.prefix.trim_end();
-    for a in &mail.body.attachments {
-        out.push_str(&format!("{bare} [-- attachment: {a} --]\n"));
+/// Attribution, blank-free quote, attachment markers, an empty line for
+/// the user's answer, and the review trailers (each once) at the end.
+fn body(mail: &Mail, opts: &Options) -> String {
+    let q = &opts.quote;
+    let mut out = String::new();
+    if !q.no_quote {
+        let attribution = match &q.attribution {
+            Some(t) => quote::render_attribution(
+                t,
+                mail.from.first(),
+                mail.date.as_ref(),
+                mail.message_id.as_deref(),
+                mail.subject.as_deref(),
+            ),
+            None => quote::attribution(mail.from.first(), mail.date.as_ref()),
+        };
+        out.push_str(&attribution);
+        out.push('\n');
+        out.push_str(&quote::quote_body(&mail.body, q));
+        out.push('\n');
     }
-    out.push('\n');
+    let mut seen: Vec<Trailer> = Vec::new();
+    if let Some(me) = &opts.from {
+        for t in &opts.trailers {
+            if seen.contains(t) {
+                continue;
+            }
+            seen.push(*t);
+            // An identity is data: no control character may add lines.
+            // Trailers are written unquoted, as in commit messages.
+            let who = match &me.name {
+                Some(n) => format!("{n} <{}>", me.email),
+                None => me.email.clone(),
+            };
+            let who: String = who.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            out.push_str(&format!("{}: {who}\n", t.tag()));
+        }
+    }
+    if out.is_empty() {
+        out.push('\n');
+    }
     out
 }

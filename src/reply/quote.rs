@@ -2,10 +2,13 @@
 //! of every line, the signature cut.
 
 use crate::message::address::Addr;
+use crate::message::body::{Body, Segment};
 use crate::message::MailDate;
 
 const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 #[derive(Debug, Clone)]
 pub struct QuoteOptions {
@@ -14,11 +17,72 @@ pub struct QuoteOptions {
     pub prefix: String,
     /// Keep the signature (from the `-- ` line) instead of cutting it.
     pub keep_signature: bool,
+    /// Attribution template (git config `ksreply.attribution`), see
+    /// [`render_attribution`]; None: neomutt's default.
+    pub attribution: Option<String>,
+    /// Stack already-quoted lines with the full prefix (`> > x`) instead of
+    /// the compact `>> x` (git config `ksreply.quoteStacking = spaced`).
+    pub spaced_stacking: bool,
+    /// Write the quote as format=flowed (RFC 3676) instead of fixed lines.
+    pub flowed: bool,
+    /// Leave the original out (no attribution, no quote).
+    pub no_quote: bool,
+    /// Quote only these lines (1-based, inclusive) of the original text.
+    pub lines: Option<LineRange>,
 }
 
 impl Default for QuoteOptions {
     fn default() -> Self {
-        QuoteOptions { prefix: "> ".to_string(), keep_signature: false }
+        QuoteOptions {
+            prefix: "> ".to_string(),
+            keep_signature: false,
+            attribution: None,
+            spaced_stacking: false,
+            flowed: false,
+            no_quote: false,
+            lines: None,
+        }
+    }
+}
+
+/// `N..M`, `N..`, `..M` or `N`: 1-based line numbers, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRange {
+    pub first: usize,
+    /// `usize::MAX` for "to the end".
+    pub last: usize,
+}
+
+impl std::str::FromStr for LineRange {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let num = |t: &str| {
+            t.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("not a line number: {t:?}"))
+        };
+        let s = s.trim();
+        let (first, last) = match s.split_once("..") {
+            Some((a, b)) => (
+                if a.trim().is_empty() { 1 } else { num(a)? },
+                if b.trim().is_empty() {
+                    usize::MAX
+                } else {
+                    num(b.trim_start_matches('='))?
+                },
+            ),
+            None => {
+                let n = num(s)?;
+                (n, n)
+            }
+        };
+        if first == 0 {
+            return Err("line numbers start at 1".into());
+        }
+        if last < first {
+            return Err(format!("empty range {s} (the end comes before the start)"));
+        }
+        Ok(LineRange { first, last })
     }
 }
 
@@ -81,22 +145,90 @@ pub fn cut_signature(text: &str) -> &str {
     }
 }
 
+/// The attribution line from a template (git config `ksreply.attribution`).
+/// Placeholders: `%n` the sender's name (its address when it has none), `%e`
+/// the sender's address, `%d` the date as the default attribution writes it
+/// (`Sun, Sep 12, 2021 at 11:29:45AM +0300`, sender's zone, C locale), `%i`
+/// the Message-ID in angle brackets, `%s` the Subject, `%%` a percent sign.
+/// When the template uses `%d` and the message has no Date, the line is
+/// `NAME wrote:`. Values never add lines (control characters become spaces).
+pub fn render_attribution(
+    template: &str,
+    from: Option<&Addr>,
+    date: Option<&MailDate>,
+    message_id: Option<&str>,
+    subject: Option<&str>,
+) -> String {
+    if template.contains("%d") && date.is_none() {
+        return attribution(from, None);
+    }
+    let clean = |s: &str| {
+        s.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+    };
+    let name = match from {
+        Some(a) => a.name.clone().unwrap_or_else(|| a.email.clone()),
+        None => "someone".to_string(),
+    };
+    let mut out = String::new();
+    let mut chars = template.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push_str(&clean(&name)),
+            Some('e') => out.push_str(&clean(from.map(|a| a.email.as_str()).unwrap_or(""))),
+            Some('d') => out.push_str(&date.map(format_date).unwrap_or_default()),
+            Some('i') => {
+                if let Some(id) = message_id {
+                    out.push_str(&format!("<{}>", clean(id)));
+                }
+            }
+            Some('s') => out.push_str(&clean(subject.unwrap_or(""))),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
+    }
+    // A template may hold several lines (git config "\n"), never trailing blanks.
+    out.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n")
+}
+
 /// Quote text line by line. Trailing blank lines are dropped; empty lines
 /// become the bare prefix (`>`); lines already starting with `>` get the
-/// bare prefix too so quotes stack as `>>`; no trailing whitespace.
+/// bare prefix too so quotes stack as `>>` (their own `> >` markers are
+/// compacted the same way unless `spaced_stacking`); no trailing whitespace;
+/// long lines are never rewrapped.
 pub fn quote(text: &str, opts: &QuoteOptions) -> String {
     let text = if opts.keep_signature { text } else { cut_signature(text) };
+    quote_lines(text, opts)
+}
+
+/// [`quote`] without cutting the signature.
+pub fn quote_lines(text: &str, opts: &QuoteOptions) -> String {
     let bare = opts.prefix.trim_end();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let lines: Vec<&str> = text.lines().collect();
-    let end = lines.iter().rposition(|l| !l.trim().is_empty()).map(|i| i + 1).unwrap_or(0);
+    let end = lines
+        .iter()
+        .rposition(|l| !l.trim().is_empty())
+        .map(|i| i + 1)
+        .unwrap_or(0);
     let start = lines[..end].iter().position(|l| !l.trim().is_empty()).unwrap_or(end);
     for line in &lines[start..end] {
         let line = line.trim_end();
         if line.is_empty() {
             out.push_str(bare);
-        } else if line.starts_with('>') {
+        } else if line.starts_with('>') && !opts.spaced_stacking && !bare.is_empty() {
             out.push_str(bare);
+            out.push_str(&compact_markers(line));
+        } else if line.starts_with('>') && bare.is_empty() {
             out.push_str(line);
         } else {
             out.push_str(&opts.prefix);
@@ -110,12 +242,159 @@ pub fn quote(text: &str, opts: &QuoteOptions) -> String {
     out
 }
 
+/// `> > > x` → `>>> x`: single spaces between the leading quote markers are
+/// dropped; whatever follows the last marker is kept as it is.
+fn compact_markers(line: &str) -> String {
+    let b = line.as_bytes();
+    let mut depth = 0;
+    let mut i = 0;
+    let mut last_marker_end = 0;
+    while i < b.len() {
+        if b[i] == b'>' {
+            depth += 1;
+            i += 1;
+            last_marker_end = i;
+        } else if b[i] == b' ' && b.get(i + 1) == Some(&b'>') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let mut out = ">".repeat(depth);
+    out.push_str(&line[last_marker_end..]);
+    out
+}
+
+/// The quoted body: each text segment quoted (its signature cut unless
+/// kept), a bare prefix line between two text segments, one
+/// `[-- attachment: NAME (TYPE, SIZE) --]` line for each part not quoted.
+/// With `lines`, only those lines of the whole text, nothing cut or marked.
+pub fn quote_body(body: &Body, opts: &QuoteOptions) -> String {
+    let bare = opts.prefix.trim_end();
+    let mut out = String::new();
+    if let Some(r) = opts.lines {
+        let picked: Vec<&str> = body
+            .text
+            .lines()
+            .enumerate()
+            .filter(|(i, _)| (r.first..=r.last).contains(&(i + 1)))
+            .map(|(_, l)| l)
+            .collect();
+        out = quote_lines(&(picked.join("\n") + "\n"), opts);
+    } else {
+        let mut last_was_text = false;
+        for seg in &body.segments {
+            match seg {
+                Segment::Text(t) => {
+                    let q = quote(t, opts);
+                    if q.is_empty() {
+                        continue;
+                    }
+                    if last_was_text {
+                        out.push_str(bare);
+                        out.push('\n');
+                    }
+                    out.push_str(&q);
+                    last_was_text = true;
+                }
+                Segment::Attachment(a) => {
+                    let a: String = a.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+                    if bare.is_empty() {
+                        out.push_str(&format!("[-- attachment: {a} --]\n"));
+                    } else {
+                        out.push_str(&format!("{bare} [-- attachment: {a} --]\n"));
+                    }
+                    last_was_text = false;
+                }
+            }
+        }
+    }
+    if opts.flowed {
+        out = to_flowed(&out, 78);
+    }
+    out
+}
+
+/// Write fixed lines as RFC 3676 format=flowed (DelSp=no): a line longer than
+/// `width` is broken at spaces, each piece but the last ending in a space and
+/// the continuation carrying the same quote markers; lines that start with a
+/// space or `From ` are space-stuffed. Trailing spaces are already gone, so
+/// no fixed line is read as flowed.
+pub fn to_flowed(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for line in text.lines() {
+        let line = line.trim_end();
+        let depth = line.bytes().take_while(|&b| b == b'>').count();
+        let mut content = &line[depth..];
+        if depth > 0 {
+            content = content.strip_prefix(' ').unwrap_or(content);
+        }
+        let lead = if depth > 0 {
+            format!("{} ", ">".repeat(depth))
+        } else {
+            String::new()
+        };
+        let stuff = |c: &str| depth == 0 && (c.starts_with(' ') || c.starts_with("From ") || c.starts_with('>'));
+        if content.is_empty() {
+            out.push_str(lead.trim_end());
+            out.push('\n');
+            continue;
+        }
+        if content == "--" || content == "-- " {
+            out.push_str(&lead);
+            out.push_str("-- \n");
+            continue;
+        }
+        let room = width.saturating_sub(lead.chars().count()).max(20);
+        let mut rest = content;
+        loop {
+            let mut cut = None;
+            if rest.chars().count() > room {
+                // Last space within the room; the space stays on this line.
+                let limit = rest.char_indices().nth(room).map(|(i, _)| i).unwrap_or(rest.len());
+                cut = rest[..limit].rfind(' ').filter(|&i| i > 0).map(|i| i + 1);
+                if cut.is_none() {
+                    // One long word: break after it, if it is followed by a space.
+                    cut = rest[limit..]
+                        .find(' ')
+                        .map(|i| limit + i + 1)
+                        .filter(|&i| i < rest.len());
+                }
+            }
+            let (piece, next) = match cut {
+                Some(i) => (&rest[..i], Some(&rest[i..])),
+                None => (rest, None),
+            };
+            out.push_str(&lead);
+            if stuff(piece) {
+                out.push(' ');
+            }
+            out.push_str(piece);
+            out.push('\n');
+            match next {
+                Some(n) if !n.is_empty() => rest = n,
+                _ => break,
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn date() -> MailDate {
-        MailDate { year: 2021, month: 9, day: 12, hour: 11, minute: 29, second: 45, offset_minutes: 180, weekday: 0 }
+        MailDate {
+            year: 2021,
+            month: 9,
+            day: 12,
+            hour: 11,
+            minute: 29,
+            second: 45,
+            offset_minutes: 180,
+            weekday: 0,
+        }
     }
 
     #[test]
@@ -133,13 +412,111 @@ mod tests {
         d.hour = 13;
         assert!(format_date(&d).contains("01:29:45PM"));
         assert_eq!(attribution(Some(&Addr::new(None, "x@y")), None), "x@y wrote:");
-        assert_eq!(attribution(Some(&Addr::new(Some("Evil\nBcc: x"), "x@y")), None), "Evil Bcc: x wrote:");
+        assert_eq!(
+            attribution(Some(&Addr::new(Some("Evil\nBcc: x"), "x@y")), None),
+            "Evil Bcc: x wrote:"
+        );
     }
 
     #[test]
     fn quoting_shape() {
-        let q = quote("Hello\n\n> earlier\n>> older\ntrailing   \n\n-- \nSig\n", &QuoteOptions::default());
+        let q = quote(
+            "Hello\n\n> earlier\n>> older\ntrailing   \n\n-- \nSig\n",
+            &QuoteOptions::default(),
+        );
         assert_eq!(q, "> Hello\n>\n>> earlier\n>>> older\n> trailing\n");
+    }
+
+    #[test]
+    fn stacking_is_compact_unless_spaced() {
+        let t = "> > older\n>  context line of a quoted patch\n>> x\n";
+        assert_eq!(
+            quote(t, &QuoteOptions::default()),
+            ">>> older\n>>  context line of a quoted patch\n>>> x\n"
+        );
+        let spaced = QuoteOptions {
+            spaced_stacking: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            quote(t, &spaced),
+            "> > > older\n> >  context line of a quoted patch\n> >> x\n"
+        );
+    }
+
+    #[test]
+    fn attribution_templates() {
+        let a = Addr::new(Some("Leon Romanovsky"), "leon@kernel.org");
+        let t = "%n <%e> wrote on %d about \"%s\" (%i) 100%%:";
+        assert_eq!(
+            render_attribution(t, Some(&a), Some(&date()), Some("YT26@unreal"), Some("Re: x")),
+            "Leon Romanovsky <leon@kernel.org> wrote on Sun, Sep 12, 2021 at 11:29:45AM +0300 about \"Re: x\" (<YT26@unreal>) 100%:"
+        );
+        // No Date: the default without date.
+        assert_eq!(
+            render_attribution("On %d, %n wrote:", Some(&a), None, None, None),
+            "Leon Romanovsky wrote:"
+        );
+        // Values never add lines; unknown placeholders stay.
+        let evil = Addr::new(None, "x@y");
+        assert_eq!(
+            render_attribution("%e %q:", Some(&evil), None, None, Some("a\nb")),
+            "x@y %q:"
+        );
+        assert_eq!(render_attribution("%s", None, None, None, Some("a\rb")), "a b");
+    }
+
+    #[test]
+    fn line_ranges() {
+        assert_eq!("3..5".parse::<LineRange>(), Ok(LineRange { first: 3, last: 5 }));
+        assert_eq!("3..=5".parse::<LineRange>(), Ok(LineRange { first: 3, last: 5 }));
+        assert_eq!("7".parse::<LineRange>(), Ok(LineRange { first: 7, last: 7 }));
+        assert_eq!("..2".parse::<LineRange>(), Ok(LineRange { first: 1, last: 2 }));
+        assert_eq!(
+            "4..".parse::<LineRange>(),
+            Ok(LineRange {
+                first: 4,
+                last: usize::MAX
+            })
+        );
+        assert!("0..2".parse::<LineRange>().is_err());
+        assert!("5..2".parse::<LineRange>().is_err());
+        assert!("a..b".parse::<LineRange>().is_err());
+    }
+
+    #[test]
+    fn segments_quote_with_markers_and_per_part_signatures() {
+        let body = Body {
+            segments: vec![
+                Segment::Text("Hello\n-- \nsig\n".into()),
+                Segment::Text("--- a/x\n+++ b/x\n-- \n2.43.0\n".into()),
+                Segment::Attachment("log.gz (application/gzip, 3 bytes)".into()),
+            ],
+            text: "Hello\n-- \nsig\n\n--- a/x\n+++ b/x\n-- \n2.43.0\n".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            quote_body(&body, &QuoteOptions::default()),
+            "> Hello\n>\n> --- a/x\n> +++ b/x\n> [-- attachment: log.gz (application/gzip, 3 bytes) --]\n"
+        );
+        let lines = QuoteOptions {
+            lines: Some(LineRange { first: 2, last: 3 }),
+            ..Default::default()
+        };
+        assert_eq!(quote_body(&body, &lines), "> --\n> sig\n");
+    }
+
+    #[test]
+    fn flowed_output() {
+        let long = format!("> {}\n", "word ".repeat(30).trim_end());
+        let f = to_flowed(&long, 78);
+        assert!(f.lines().all(|l| l.len() <= 78 && l.starts_with("> ")), "{f}");
+        assert!(f.lines().rev().skip(1).all(|l| l.ends_with(' ')), "{f}");
+        assert!(!f.lines().last().unwrap().ends_with(' '));
+        // Unflowing it gives the line back.
+        assert_eq!(crate::message::body::unflow(&f, false), long);
+        // Space-stuffing at depth 0, the signature separator kept.
+        assert_eq!(to_flowed("From here\n -x\n--\n", 78), " From here\n  -x\n-- \n");
     }
 
     #[test]

@@ -43,6 +43,12 @@ pub fn classify(arg: &str) -> Input {
             return Input::MessageId { id: decoded, url: None };
         }
     }
+    // Every Message-ID has an `@`; without one (and without `id:`/`mid:`/`<>`
+    // saying it is an id) the user meant a file that is not there.
+    let says_id = arg.starts_with('<') || arg.to_ascii_lowercase().starts_with("id:") || arg.to_ascii_lowercase().starts_with("mid:");
+    if !id.contains('@') && !says_id {
+        return Input::File(path);
+    }
     Input::MessageId { id, url: None }
 }
 
@@ -134,6 +140,8 @@ mod tests {
         assert_eq!(classify("-"), Input::Stdin);
         assert_eq!(classify("<a@b>"), Input::MessageId { id: "a@b".into(), url: None });
         assert_eq!(classify("id:a@b"), Input::MessageId { id: "a@b".into(), url: None });
+        assert_eq!(classify("/no/such/file.eml"), Input::File("/no/such/file.eml".into()));
+        assert_eq!(classify("missing.mbox"), Input::File("missing.mbox".into()));
         let u = "https://lore.kernel.org/ksummit/YT26ebT6xXWsnVMw@unreal/";
         assert_eq!(classify(u), Input::MessageId { id: "YT26ebT6xXWsnVMw@unreal".into(), url: Some(u.into()) });
     }
