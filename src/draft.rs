@@ -29,6 +29,8 @@ pub struct Draft {
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
     pub body: String,
+    /// The body is RFC 3676 format=flowed (`--flowed`).
+    pub flowed: bool,
 }
 
 impl From<&Reply> for Draft {
@@ -42,6 +44,7 @@ impl From<&Reply> for Draft {
             in_reply_to: r.in_reply_to.clone(),
             references: r.references.clone(),
             body: r.body.clone(),
+            flowed: false,
         }
     }
 }
@@ -125,10 +128,8 @@ impl Draft {
         if !refs.is_empty() {
             write_header(&mut out, "References", &MessageId::from(refs.as_slice()));
         }
-        if !self.body.is_ascii() {
-            out.extend_from_slice(
-                b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n",
-            );
+        if !self.body.is_ascii() || self.flowed {
+            out.extend_from_slice(self.mime_headers().as_bytes());
         }
         // mail-builder writes CRLF; the draft file uses LF.
         for line in String::from_utf8_lossy(&out).split("\r\n").filter(|l| !l.is_empty()) {
@@ -138,6 +139,14 @@ impl Draft {
         text.push('\n');
         text.push_str(&self.body);
         text.into_bytes()
+    }
+
+    /// MIME-Version, Content-Type and Content-Transfer-Encoding for the
+    /// plain-text body (CRLF, as mail-builder writes headers).
+    fn mime_headers(&self) -> String {
+        let (charset, cte) = if self.body.is_ascii() { ("us-ascii", "7bit") } else { ("UTF-8", "8bit") };
+        let flowed = if self.flowed { "; format=flowed" } else { "" };
+        format!("MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}{flowed}\r\nContent-Transfer-Encoding: {cte}\r\n")
     }
 
     /// Everyone the message goes to (To, Cc, Bcc), each once: the SMTP
@@ -166,8 +175,8 @@ impl Draft {
         if msgid::is_valid(message_id) {
             write_header(&mut extra, "Message-ID", &MessageId::new(message_id));
         }
-        if self.body.is_ascii() {
-            extra.extend_from_slice(b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n");
+        if self.body.is_ascii() && !self.flowed {
+            extra.extend_from_slice(self.mime_headers().as_bytes());
         }
         extra.extend_from_slice(format!("User-Agent: ksreply/{}\r\n", env!("CARGO_PKG_VERSION")).as_bytes());
         // head ends with the blank line; put the new headers before it.
@@ -218,6 +227,7 @@ impl Draft {
             subject: msg.subject().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
             in_reply_to: raw("In-Reply-To").and_then(|v| msgid::extract_all(&v).into_iter().next()),
             references: raw("References").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
+            flowed: raw("Content-Type").is_some_and(|ct| ct.to_ascii_lowercase().replace(' ', "").contains("format=flowed")),
             body,
         })
     }
@@ -310,6 +320,7 @@ mod tests {
             in_reply_to: Some("YT26ebT6xXWsnVMw@unreal".into()),
             references: vec!["877dfop2lx.fsf@meer.lwn.net".into(), "YT26ebT6xXWsnVMw@unreal".into()],
             body: "On x, y wrote:\n> quoted\n\nmy answer\n".into(),
+            flowed: false,
         }
     }
 
@@ -370,6 +381,17 @@ mod tests {
             d.envelope_recipients(),
             ["leon@kernel.org", "tony.luck@intel.com", "ksummit@lists.linux.dev", "secret@example.org"]
         );
+    }
+
+    #[test]
+    fn flowed_is_declared_and_read_back() {
+        let mut d = sample();
+        d.flowed = true;
+        let text = String::from_utf8(d.render()).unwrap();
+        assert!(text.contains("Content-Type: text/plain; charset=us-ascii; format=flowed\n"), "{text}");
+        assert_eq!(Draft::parse(text.as_bytes()).unwrap(), d);
+        let sent = String::from_utf8(d.render_for_sending("a@b", 0)).unwrap();
+        assert_eq!(sent.matches("Content-Type:").count(), 1, "{sent}");
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn run(cli: &Cli) -> Result<()> {
 
     // --body-only and --headers-only are kinds of --print.
     let print = cli.print || cli.body_only || cli.headers_only;
-    let draft = Draft::from(&reply);
+    let draft = Draft { flowed: cli.flowed, ..Draft::from(&reply) };
     let rendered = draft.render();
     let emails = |v: &[Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
     let to = emails(&reply.to);
