@@ -72,6 +72,29 @@ NETIQUETTE CHECK:
   a draft unchanged from the generated one, and no new text at all. With
   --strict a warning refuses the send (exit 6, the draft is kept).
 
+FETCHING:
+  A Message-ID is fetched from --base, else git config ksreply.baseurl, else
+  https://lore.kernel.org/all/ (ID/raw; --thread: ID/t.mbox.gz). A URL's own host
+  and inbox win; msgid.link, patch.msgid.link and lore's /r/ URLs carry only the
+  id. HTML answers (bot protection, error pages) and empty bodies are errors.
+  https_proxy, http_proxy, all_proxy and no_proxy are honoured. Fetched data is
+  cached in $XDG_CACHE_HOME/ksreply/ (default ~/.cache/ksreply/) under hashed
+  names with a checksum; a raw message is keyed by its id, a thread by archive
+  and id and reused for 10 minutes. --offline uses only the cache, --refresh
+  bypasses it; --timeout 0 means no time limit.
+
+EDITING AND SENDING:
+  Without an output flag the draft is opened in git's editor (git var
+  GIT_EDITOR) on /dev/tty, parsed back, checked, confirmed and sent with git
+  send-email's configuration: sendemail.smtpServer, smtpServerPort,
+  smtpEncryption (ssl: implicit TLS; tls: STARTTLS), smtpUser, smtpPass (else
+  git credential fill/approve/reject), smtpDomain, smtpSSLCertPath,
+  envelopeSender, sendmailCmd or an absolute smtpServer path, and
+  sendemail.<identity>.* with --identity. Certificates are verified. Date and
+  Message-ID are added when sending; Bcc goes only into the envelope. Any
+  failure keeps the draft and names it; resume with --resume DRAFT. A sent draft
+  moves to sent/ beside drafts/ (--no-keep deletes it).
+
 FILES:
   Drafts are written to $XDG_STATE_HOME/ksreply/drafts/ (default
   ~/.local/state/ksreply/drafts/) unless --draft PATH is given.
