@@ -99,6 +99,32 @@ FILES:
   Drafts are written to $XDG_STATE_HOME/ksreply/drafts/ (default
   ~/.local/state/ksreply/drafts/) unless --draft PATH is given.
 
+MAIL CLIENTS:
+  ksreply - reads the message on standard input (raw or mbox, CRLF or LF), then
+  runs the editor on /dev/tty, asks and sends as in a terminal. --print - is a
+  pure filter: the draft on standard output, warnings on standard error.
+
+  neomutt/mutt (~/.neomuttrc; pipe_decode must stay unset: decoded, the message
+  loses the headers you ignore, Message-ID and References among them):
+    unset pipe_decode
+    macro index,pager R \"<pipe-message>ksreply -<enter>\" \"reply with ksreply\"
+  R replies with ksreply. To send with neomutt's own setup instead (Esc-R):
+    macro index,pager \\eR '<pipe-message>f=$(mktemp) && ksreply --print - > \"$f\" && neomutt -H \"$f\" < /dev/tty; rm -f \"$f\"<enter>' \"draft with ksreply, send with neomutt\"
+  or from a shell: ksreply --print msg.eml > draft && neomutt -H draft
+
+  aerc (~/.config/aerc/binds.conf, in [messages] and [view]):
+    rk = :pipe -m ksreply -<Enter>
+    rt = :reply -a -q -T ksreply<Enter>
+  rk runs ksreply in a terminal tab; rt is aerc's own reply-all with the
+  template ~/.config/aerc/templates/ksreply (an empty first line, then):
+    On {{dateFormat .OriginalDate \"Mon, Jan 02, 2006 at 03:04:05PM -0700\"}}, {{with .OriginalFrom}}{{with index . 0}}{{or .Name .Address}}{{end}}{{end}} wrote:
+    {{exec \"ksreply --plain-text -\" .OriginalText}}
+
+  Scripts: --json works with every output mode; without a terminal ksreply
+  never asks (status 5: use --yes, or --dry-run); no colours without a terminal
+  or with NO_COLOR; the --git-send-email command is safe to eval.
+  More in docs/mail-clients.md.
+
 EXIT STATUS:
   0  success
   1  bad usage or configuration

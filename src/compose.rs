@@ -27,6 +27,8 @@ pub struct Options {
     pub original_text: Option<String>,
     pub identity: Option<String>,
     pub overrides: SendOverrides,
+    /// Print the outcome (sent or dry run) as JSON.
+    pub json: bool,
 }
 
 enum Choice {
@@ -204,6 +206,17 @@ fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfi
     let transport = send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides)
         .map(|t| t.to_string())
         .unwrap_or_else(|e| format!("(not configured: {e})"));
+    if opts.json {
+        let v = serde_json::json!({
+            "dry_run": true,
+            "transport": transport,
+            "envelope_from": from,
+            "recipients": rcpts,
+            "message": String::from_utf8_lossy(message),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        return;
+    }
     println!("Dry run: nothing sent.");
     println!("Transport: {transport}");
     println!("MAIL FROM: <{from}>");
@@ -236,10 +249,21 @@ fn send_and_file(
         file_as_sent(path)
     };
     eprintln!("ksreply: sent <{message_id}> to {} recipient(s)", rcpts.len());
-    if let Some(p) = filed {
+    if let Some(p) = &filed {
         eprintln!("ksreply: sent draft kept as {}", p.display());
     }
-    println!("<{message_id}>");
+    if opts.json {
+        let v = serde_json::json!({
+            "sent": true,
+            "message_id": message_id,
+            "envelope_from": from,
+            "recipients": rcpts,
+            "draft_path": filed.as_ref().map(|p| p.display().to_string()),
+        });
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        println!("<{message_id}>");
+    }
     Ok(())
 }
 

@@ -51,9 +51,13 @@ pub fn edit(editor: &str, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A terminal to ask the user on: stderr is one and /dev/tty can be opened
-/// (dialoguer reads keys from /dev/tty when stdin is a pipe).
+/// A user to ask: stderr is a terminal, /dev/tty can be opened (dialoguer
+/// reads keys from it when stdin is a pipe), and stdin or stdout is a
+/// terminal too. A mail client's filter has its stdout on the terminal;
+/// `ksreply MSG </dev/null >out` in a script has neither and is not asked.
 pub fn have_terminal() -> bool {
     use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok()
+    std::io::stderr().is_terminal()
+        && (std::io::stdin().is_terminal() || std::io::stdout().is_terminal())
+        && OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok()
 }

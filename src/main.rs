@@ -44,6 +44,7 @@ fn run(cli: &Cli) -> Result<()> {
         yes: cli.yes,
         dry_run: cli.dry_run,
         no_keep: cli.no_keep,
+        json: cli.json,
         strict: cli.strict,
         original_text: None,
         identity: cli.identity.clone(),
@@ -158,7 +159,9 @@ fn run(cli: &Cli) -> Result<()> {
         };
         write_out(&mut out, part)?;
     }
-    if cli.json {
+    // With --yes or --dry-run, --json reports the send instead of the draft.
+    let sending = !print && !cli.mailto && !cli.git_send_email && (!cli.json || cli.yes || cli.dry_run);
+    if cli.json && !sending {
         let addr_json = |v: &[Addr]| serde_json::to_value(v).unwrap_or_default();
         json.insert("from".into(), from.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default()).unwrap_or_default());
         json.insert("to".into(), addr_json(&reply.to));
@@ -176,7 +179,7 @@ fn run(cli: &Cli) -> Result<()> {
         let mut s = serde_json::to_string_pretty(&serde_json::Value::Object(json)).unwrap_or_default();
         s.push('\n');
         write_out(&mut out, s.as_bytes())?;
-    } else if !print && !cli.mailto && !cli.git_send_email {
+    } else if sending {
         // The interactive path: edit, confirm, send.
         if from.is_none() {
             warn("no From address: set sendemail.from or user.email in git config, or use --from");
@@ -278,9 +281,17 @@ fn write_out(out: &mut impl Write, data: &[u8]) -> Result<()> {
 
 fn load_message(cli: &Cli, config: &GitConfig) -> Result<Vec<u8>> {
     let arg = cli.message.as_deref().unwrap_or("-");
+    let limits = source::file::Limits::from_config(config)?;
+    let wanted = cli.msgid.as_deref().map(message::msgid::normalize_arg);
+    let pick = match (&wanted, cli.latest) {
+        (Some(id), _) => Pick::Id(id),
+        (None, true) => Pick::Latest,
+        (None, false) => Pick::First,
+    };
+    // Files and standard input are streamed: bounded memory for any size.
     let data = match source::classify(arg) {
-        Input::Stdin => source::file::read_stdin()?,
-        Input::File(p) => source::file::read_path(&p)?,
+        Input::Stdin => return source::file::load_stdin(&pick, &limits),
+        Input::File(p) => return source::file::load_path(&p, &pick, &limits),
         Input::MessageId { id, url } => {
             if id.is_empty() {
                 return Err(Error::input(format!("{arg}: no such file, and not a Message-ID")));
@@ -298,18 +309,13 @@ fn load_message(cli: &Cli, config: &GitConfig) -> Result<Vec<u8>> {
             // Without --msgid, a fetched thread is answered at the message
             // the user named (or the newest with --latest).
             if cli.msgid.is_none() && !cli.latest {
-                return source::file::pick(&data, &Pick::Id(&id)).or_else(|_| source::file::pick(&data, &Pick::First));
+                return source::file::pick_with(&data, &Pick::Id(&id), &limits)
+                    .or_else(|_| source::file::pick_with(&data, &Pick::First, &limits));
             }
             data
         }
     };
-    let wanted = cli.msgid.as_deref().map(message::msgid::normalize_arg);
-    let pick = match (&wanted, cli.latest) {
-        (Some(id), _) => Pick::Id(id),
-        (None, true) => Pick::Latest,
-        (None, false) => Pick::First,
-    };
-    source::file::pick(&data, &pick)
+    source::file::pick_with(&data, &pick, &limits)
 }
 
 /// Write the draft where the user asked, or to a new file in the drafts

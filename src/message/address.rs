@@ -54,16 +54,16 @@ impl Addr {
 }
 
 pub fn plausible_email(email: &str) -> bool {
-    match email.rsplit_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.is_empty()
-                && !email
-                    .chars()
-                    .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
-        }
-        None => false,
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    if local.is_empty() || domain.is_empty() || email.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+        return false;
     }
+    // Spaces are only legal inside a quoted local part (`"a b"@x`).
+    let quoted_local = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
+    let unquoted = if quoted_local { domain } else { email };
+    !unquoted.chars().any(char::is_whitespace)
 }
 
 /// Flatten mail-parser's address value (list or groups) into mailboxes.
@@ -73,8 +73,15 @@ pub fn from_parsed(addr: &Address) -> Vec<Addr> {
     let mut push = |a: &mail_parser::Addr| {
         if let Some(email) = a.address.as_deref() {
             let email = email.trim();
-            if !email.is_empty() {
-                out.push(Addr::new(a.name.as_deref(), email));
+            match a.name.as_deref() {
+                // mail-parser reads `"a b"@x.example` as the name `a b` and
+                // the address `@x.example`: put the quoted local part back.
+                Some(local) if email.starts_with('@') && !local.is_empty() => {
+                    let local = local.replace('\\', "\\\\").replace('"', "\\\"");
+                    out.push(Addr::new(None, &format!("\"{local}\"{email}")));
+                }
+                _ if !email.is_empty() => out.push(Addr::new(a.name.as_deref(), email)),
+                _ => {}
             }
         }
     };
@@ -128,11 +135,21 @@ mod tests {
     }
 
     #[test]
+    fn quoted_local_part_is_kept() {
+        let l = parse_list("\"a b\"@x.example, Name <\"c d\"@y.example>");
+        assert_eq!(l[0].email, "\"a b\"@x.example");
+        assert!(l[0].is_plausible());
+    }
+
+    #[test]
     fn plausibility() {
         assert!(plausible_email("a@b"));
         assert!(!plausible_email("a b@c"));
         assert!(!plausible_email("@c"));
         assert!(!plausible_email("abc"));
         assert!(!plausible_email("a@b\r\nBcc: x@y"));
+        assert!(plausible_email("\"a b\"@x.example"));
+        assert!(!plausible_email("\"a b\"@x example"));
+        assert!(!plausible_email("touch pwned@x"));
     }
 }

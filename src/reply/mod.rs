@@ -62,7 +62,22 @@ pub struct Reply {
 
 pub fn build(mail: &Mail, opts: &Options) -> Reply {
     let mut warnings = Vec::new();
-    let rcpt = recipients::compute(mail, opts.mode, &opts.me);
+    let mut rcpt = recipients::compute(mail, opts.mode, &opts.me);
+    // An address that cannot go into a header (`touch x@y`, `@x`) is
+    // dropped here, once, so the draft, the git send-email command, the
+    // mailto link and the JSON all name the same people.
+    for list in [&mut rcpt.to, &mut rcpt.cc] {
+        list.retain(|a| {
+            let ok = a.is_plausible();
+            if !ok {
+                warnings.push(format!("malformed address {:?} dropped", a.email));
+            }
+            ok
+        });
+    }
+    if rcpt.to.is_empty() && !rcpt.cc.is_empty() {
+        rcpt.to.push(rcpt.cc.remove(0));
+    }
     if rcpt.to.is_empty() {
         warnings.push("the message names no recipients: fill in To yourself".to_string());
     }
