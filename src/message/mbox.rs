@@ -6,36 +6,88 @@
 //! more `>`. A separator is a `From ` line at the start of the data or after
 //! an empty line, which is how every mboxrd writer (public-inbox, git
 //! format-patch, mutt) emits them.
+//!
+//! The rule is context-free (it looks at the line and the one before it
+//! only), so the same function, [`find_separator`], splits a mailbox held
+//! in memory ([`split`]) and one read as a stream ([`stream`]), which keeps
+//! at most one message in memory however large the mailbox is.
 
 use memchr::memmem;
 use std::borrow::Cow;
+use std::io::{self, Read};
 
 /// True when the data starts (after blank lines) with an mbox `From ` line.
 pub fn looks_like_mbox(data: &[u8]) -> bool {
     skip_blank_lines(data).starts_with(b"From ")
 }
 
-fn skip_blank_lines(mut data: &[u8]) -> &[u8] {
+fn skip_blank_lines(data: &[u8]) -> &[u8] {
+    &data[blank_prefix_len(data)..]
+}
+
+/// Length of the leading blank lines (whitespace-only lines ending in LF).
+/// A whitespace-only tail without LF is not counted (more data may follow).
+fn blank_prefix_len(data: &[u8]) -> usize {
+    let mut pos = 0;
     loop {
-        let line_end = memchr::memchr(b'\n', data).map(|i| i + 1).unwrap_or(data.len());
-        let line = &data[..line_end];
+        let rest = &data[pos..];
+        let line_end = memchr::memchr(b'\n', rest).map(|i| i + 1).unwrap_or(rest.len());
+        let line = &rest[..line_end];
         if !line.is_empty() && line.iter().all(|b| b.is_ascii_whitespace()) {
-            data = &data[line_end..];
+            pos += line_end;
         } else {
-            return data;
+            return pos;
         }
     }
 }
 
+/// The start of the first separator line at or after `from`: a line
+/// beginning with `From ` whose previous line is empty (`\n` or `\r\n`).
+/// Position 0 is never reported: the start of the data is the caller's
+/// business (it is a separator only when the data starts with `From `).
+pub fn find_separator(data: &[u8], from: usize) -> Option<usize> {
+    // Search for "\nFrom " whose '\n' is at index >= from - 1.
+    let mut at = from.saturating_sub(1);
+    let finder = separator_finder();
+    while at < data.len() {
+        let i = at + finder.find(&data[at..])?;
+        if is_empty_line_before(data, i) {
+            return Some(i + 1);
+        }
+        at = i + 1;
+    }
+    None
+}
+
+/// `data[i]` is the `\n` ending a line; true when that line is empty (`\n`
+/// or `\r\n` just before it, or nothing but an `\r` at the very start).
+fn is_empty_line_before(data: &[u8], i: usize) -> bool {
+    match i {
+        0 => false,
+        _ if data[i - 1] == b'\n' => true,
+        _ => data[i - 1] == b'\r' && i >= 2 && data[i - 2] == b'\n',
+    }
+}
+
+fn separator_finder() -> &'static memmem::Finder<'static> {
+    static FINDER: std::sync::OnceLock<memmem::Finder<'static>> = std::sync::OnceLock::new();
+    FINDER.get_or_init(|| memmem::Finder::new(b"\nFrom "))
+}
+
 /// Iterate over the messages of an mbox, each still mboxrd-escaped and
 /// without its `From ` separator line. Data without a leading `From ` line
-/// is one message.
+/// is one message up to the first separator (see [`looks_like_mbox`],
+/// which is what decides whether to split at all).
 pub fn split(data: &[u8]) -> Split<'_> {
-    Split { rest: skip_blank_lines(data), first: true }
+    let start = blank_prefix_len(data);
+    Split { data, pos: start, first: true }
 }
 
 pub struct Split<'a> {
-    rest: &'a [u8],
+    data: &'a [u8],
+    /// Start of the next message's `From ` line (or of the message itself
+    /// for data that does not start with one).
+    pos: usize,
     first: bool,
 }
 
@@ -43,38 +95,198 @@ impl<'a> Iterator for Split<'a> {
     type Item = &'a [u8];
 
     fn next(&mut self) -> Option<&'a [u8]> {
-        if self.rest.is_empty() {
+        let data = self.data;
+        if self.pos >= data.len() {
             return None;
         }
-        let mut data = self.rest;
-        if data.starts_with(b"From ") {
-            let eol = memchr::memchr(b'\n', data).map(|i| i + 1).unwrap_or(data.len());
-            data = &data[eol..];
+        let mut start = self.pos;
+        if data[start..].starts_with(b"From ") {
+            start = memchr::memchr(b'\n', &data[start..]).map(|i| start + i + 1).unwrap_or(data.len());
         } else if !self.first {
             // Only reachable for data that did not start with a separator.
-            self.rest = &[];
-            return Some(data);
+            self.pos = data.len();
+            return Some(&data[start..]);
         }
         self.first = false;
-        // The next separator: "\n\nFrom " (or "\r\n\r\nFrom ").
-        let mut search_from = 0;
-        let end = loop {
-            match memmem::find(&data[search_from..], b"\nFrom ") {
-                Some(i) => {
-                    let pos = search_from + i; // index of '\n' ending the previous line
-                    let before = &data[..pos];
-                    if before.ends_with(b"\n") || before.ends_with(b"\n\r") || pos == 0 {
-                        break pos + 1;
-                    }
-                    search_from = pos + 1;
-                }
-                None => break data.len(),
-            }
-        };
-        let msg = &data[..end];
-        self.rest = &data[end..];
-        Some(msg)
+        let end = find_separator(data, start).unwrap_or(data.len());
+        self.pos = end;
+        Some(&data[start..end])
     }
+}
+
+/// What [`stream`] hands to its callback.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// One whole message: without its `From ` line, still mboxrd-escaped,
+    /// with the blank line that precedes the next separator (as [`split`]).
+    Message(&'a [u8]),
+    /// A message longer than the limit: its first `limit` bytes (enough to
+    /// read its header in any real message). The rest is skipped.
+    TooLarge(&'a [u8]),
+}
+
+/// What the callback of [`stream`] wants next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Stop,
+}
+
+/// Bytes asked of the reader at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Split an mbox read from `r` on the fly, with the rule of [`split`],
+/// holding at most one message (plus one read chunk) in memory. A message
+/// longer than `limit` bytes is reported as [`Event::TooLarge`] and
+/// skipped. Data that does not start with a `From ` line is one message
+/// (not split at all: a single message whose body has a `From ` paragraph
+/// is not a mailbox).
+///
+/// Returns `Ok(true)` when the data was an mbox.
+pub fn stream<R: Read, E: From<io::Error>>(
+    r: R,
+    limit: usize,
+    f: impl FnMut(Event<'_>) -> Result<Flow, E>,
+) -> Result<bool, E> {
+    stream_chunked(r, limit, CHUNK, f)
+}
+
+/// [`stream`] reading `chunk` bytes at a time (tests use tiny chunks).
+fn stream_chunked<R: Read, E: From<io::Error>>(
+    mut r: R,
+    limit: usize,
+    chunk: usize,
+    mut f: impl FnMut(Event<'_>) -> Result<Flow, E>,
+) -> Result<bool, E> {
+    let mut buf: Vec<u8> = Vec::with_capacity(chunk.min(limit.saturating_add(1)));
+    let mut eof = false;
+
+    // Enough data to see past the leading blank lines and decide.
+    let mut blank;
+    loop {
+        blank = blank_prefix_len(&buf);
+        if eof || buf.len() - blank >= 5 || buf.len() > limit {
+            break;
+        }
+        eof = fill(&mut r, &mut buf, chunk)?;
+    }
+    if !buf[blank..].starts_with(b"From ") {
+        // A single message: all of it, within the limit.
+        while !eof && buf.len() <= limit {
+            let want = chunk.min(limit.saturating_add(1) - buf.len()).max(1);
+            eof = fill(&mut r, &mut buf, want)?;
+        }
+        if buf.len() > limit {
+            f(Event::TooLarge(&buf[..limit]))?;
+        } else {
+            f(Event::Message(&buf))?;
+        }
+        return Ok(false);
+    }
+
+    // `line`: start of the current message's From line in `buf`; `None`
+    // while skipping the rest of a message that was too large.
+    let mut line: Option<usize> = Some(blank);
+    // Where the search for the next separator goes on.
+    let mut search = blank + 1;
+    loop {
+        if let Some(l) = line {
+            // The message starts after its From line.
+            let body = match memchr::memchr(b'\n', &buf[l..]) {
+                Some(i) => Some(l + i + 1),
+                None if eof => Some(buf.len()),
+                None => None,
+            };
+            if let Some(start) = body {
+                match find_separator(&buf, search.max(start)) {
+                    Some(next) => {
+                        let flow = if next - start > limit {
+                            f(Event::TooLarge(&buf[start..start + limit]))?
+                        } else {
+                            f(Event::Message(&buf[start..next]))?
+                        };
+                        if flow == Flow::Stop {
+                            return Ok(true);
+                        }
+                        line = Some(next);
+                        search = next + 1;
+                        continue;
+                    }
+                    None if eof => {
+                        if buf.len() - start > limit {
+                            f(Event::TooLarge(&buf[start..start + limit]))?;
+                        } else {
+                            f(Event::Message(&buf[start..]))?;
+                        }
+                        return Ok(true);
+                    }
+                    // Too large even if the data ends with the start of
+                    // the next separator ("\nFrom" is not a whole one).
+                    None if buf.len() - start > limit.saturating_add(5) => {
+                        let flow = f(Event::TooLarge(&buf[start..start + limit]))?;
+                        if flow == Flow::Stop {
+                            return Ok(true);
+                        }
+                        line = None;
+                    }
+                    None => {}
+                }
+            } else if buf.len() - l > limit {
+                // A From line longer than any message may be.
+                let flow = f(Event::TooLarge(&buf[l..l + limit]))?;
+                if flow == Flow::Stop {
+                    return Ok(true);
+                }
+                line = None;
+            }
+        }
+        if line.is_none() {
+            // Skipping: look for the next separator, keep only a tail that
+            // may hold the start of one ("\r\n" + "\nFrom" = 7 bytes).
+            if let Some(next) = find_separator(&buf, search) {
+                line = Some(next);
+                search = next + 1;
+                continue;
+            }
+            if eof {
+                return Ok(true);
+            }
+            let keep = buf.len().saturating_sub(8);
+            buf.drain(..keep);
+            search = 1;
+        } else {
+            // Keep the current message (and 3 bytes before its From line,
+            // never needed but cheap), drop what was handed out.
+            let l = line.unwrap_or(0);
+            let drop = l.saturating_sub(3);
+            if drop > 0 {
+                buf.drain(..drop);
+                line = Some(l - drop);
+                search -= drop.min(search);
+            }
+            // The separator search goes on where "\nFrom " may straddle
+            // the end of what we have.
+            search = search.max(buf.len().saturating_sub(6));
+        }
+        if eof {
+            // Nothing more will come: the loop above finishes the message.
+            continue;
+        }
+        eof = fill(&mut r, &mut buf, chunk)?;
+    }
+}
+
+/// Read up to `n` more bytes (several reads if need be); true at end of data.
+fn fill<R: Read>(r: &mut R, buf: &mut Vec<u8>, n: usize) -> io::Result<bool> {
+    let before = buf.len();
+    loop {
+        match r.by_ref().take(n as u64).read_to_end(buf) {
+            Ok(_) => break,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(buf.len() - before < n)
 }
 
 /// Undo mboxrd quoting: a line `>From ` loses one `>` (and `>>From ` becomes
@@ -157,6 +369,81 @@ mod tests {
         // looks_like_mbox() is what decides whether to split at all.
         assert!(!looks_like_mbox(data));
         assert!(!v.is_empty());
+    }
+
+    /// What `stream` hands out, with a given read size and limit.
+    fn streamed(data: &[u8], chunk: usize, limit: usize) -> (bool, Vec<Result<Vec<u8>, Vec<u8>>>) {
+        let mut out = Vec::new();
+        let is_mbox = stream_chunked::<_, io::Error>(data, limit, chunk, |ev| {
+            out.push(match ev {
+                Event::Message(m) => Ok(m.to_vec()),
+                Event::TooLarge(h) => Err(h.to_vec()),
+            });
+            Ok(Flow::Continue)
+        })
+        .unwrap();
+        (is_mbox, out)
+    }
+
+    const SAMPLES: &[&[u8]] = &[
+        b"From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: a\n\nbody\n>From here\n\nFrom mboxrd@z x\nSubject: b\n\nFrom-ish line\n",
+        b"\n\nFrom a\r\nSubject: a\r\n\r\nx\r\n\r\nFrom b\r\nSubject: b\r\n\r\ny\r\n",
+        b"From a\n\nFrom b\nFrom c\n\n\nFrom d",
+        b"From a\nSubject: x\n\nline\nFrom me to you\n",
+        b"From x\n",
+        b"From x",
+        b"Subject: a\n\nbody\n\nFrom here\n",
+        b"",
+        b"\n \n",
+        b"From a\n\r\nFrom b\n",
+    ];
+
+    #[test]
+    fn stream_splits_like_split() {
+        for &data in SAMPLES {
+            let expected: Vec<Result<Vec<u8>, Vec<u8>>> = if looks_like_mbox(data) {
+                split(data).map(|m| Ok(m.to_vec())).collect()
+            } else {
+                vec![Ok(data.to_vec())]
+            };
+            for chunk in [1, 2, 3, 5, 7, 64, 1 << 20] {
+                let (is_mbox, got) = streamed(data, chunk, usize::MAX);
+                assert_eq!(is_mbox, looks_like_mbox(data));
+                assert_eq!(got, expected, "chunk {chunk}: {:?}", String::from_utf8_lossy(data));
+            }
+        }
+    }
+
+    #[test]
+    fn stream_reports_and_skips_large_messages() {
+        let data = b"From a\nSubject: big\n\n0123456789\n\nFrom b\nSubject: small\n\nx\n\nFrom c\nSubject: big too\n\n0123456789012\n";
+        for chunk in [1, 3, 8, 1 << 20] {
+            let (_, got) = streamed(data, chunk, 20);
+            assert_eq!(
+                got,
+                vec![
+                    Err(b"Subject: big\n\n012345".to_vec()),
+                    Ok(b"Subject: small\n\nx\n\n".to_vec()),
+                    Err(b"Subject: big too\n\n01".to_vec()),
+                ],
+                "chunk {chunk}"
+            );
+        }
+        let (is_mbox, got) = streamed(b"Subject: one message\n\nlong body\n", 4, 10);
+        assert!(!is_mbox);
+        assert_eq!(got, vec![Err(b"Subject: o".to_vec())]);
+    }
+
+    #[test]
+    fn stream_stops_when_asked() {
+        let data = b"From a\nSubject: 1\n\nFrom b\nSubject: 2\n";
+        let mut n = 0;
+        stream_chunked::<_, io::Error>(&data[..], 100, 2, |_| {
+            n += 1;
+            Ok(Flow::Stop)
+        })
+        .unwrap();
+        assert_eq!(n, 1);
     }
 
     #[test]

@@ -1,15 +1,99 @@
 //! Reading a message from a file or standard input: a single message, an
 //! mbox/mboxrd, or either of them gzip-compressed (public-inbox's
 //! t.mbox.gz, which can have several gzip members).
+//!
+//! Files and standard input are streamed ([`load`]): the data goes through
+//! a `BufReader` (and `MultiGzDecoder` when it is gzip), an mbox is split
+//! on the fly by [`mbox::stream`], and at most one message is held in
+//! memory (two with `--latest`: the one being read and the newest so far).
+//! `--msgid` stops reading at the match, the default (first message) after
+//! the first. So a mailbox of any size is read in bounded memory; only a
+//! single message is limited, by [`MAX_MESSAGE`] (git config
+//! `ksreply.maxMessageSize`).
+//!
+//! Limits (documented in BENCHMARKS.md too):
+//!
+//! | constant | value | what |
+//! | --- | --- | --- |
+//! | [`MAX_MESSAGE`] | 64 MiB | one message (after un-gzipping, before MIME decoding); `ksreply.maxMessageSize` overrides, `0` = no limit |
+//! | [`MAX_INPUT`] | 512 MiB | data held in memory whole: a fetched `/raw` or `t.mbox.gz`, `--plain-text` input |
 
+use crate::config::GitConfig;
 use crate::error::{Error, Result};
-use crate::message::{mbox, msgid};
-use flate2::read::MultiGzDecoder;
-use std::io::Read;
+use crate::message::mbox::{self, Event, Flow};
+use crate::message::msgid;
+use flate2::bufread::MultiGzDecoder;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-/// Upper bound on what is read into memory (after decompression).
+/// Upper bound on what is read into memory whole (after decompression):
+/// fetched data and `--plain-text` input. Files and standard input are
+/// streamed instead (see [`load`]).
 pub const MAX_INPUT: u64 = 512 * 1024 * 1024;
+
+/// Upper bound on one message, the default of `ksreply.maxMessageSize`.
+/// Real mail is far smaller (lore refuses messages over a few MiB); the
+/// limit only stops a runaway input from being parsed.
+pub const MAX_MESSAGE: usize = 64 * 1024 * 1024;
+
+/// Size of the `BufReader` a file or standard input is read through.
+const READ_BUFFER: usize = 256 * 1024;
+
+/// Limits on what is read. See the module documentation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// One message, in bytes.
+    pub max_message: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_message: MAX_MESSAGE }
+    }
+}
+
+impl Limits {
+    /// The defaults, with `ksreply.maxMessageSize` from git config (git's
+    /// integer syntax: `1048576`, `512k`, `64m`, `1g`; `0` = no limit).
+    pub fn from_config(config: &GitConfig) -> Result<Limits> {
+        let mut l = Limits::default();
+        if let Some(v) = config.get("ksreply.maxMessageSize") {
+            let n = parse_size(v)
+                .ok_or_else(|| Error::usage(format!("ksreply.maxMessageSize: {:?} is not a size (like 64m)", v.trim())))?;
+            l.max_message = if n == 0 { usize::MAX } else { usize::try_from(n).unwrap_or(usize::MAX) };
+        }
+        Ok(l)
+    }
+}
+
+/// git's integer syntax with an optional `k`, `m` or `g` (powers of 1024).
+fn parse_size(v: &str) -> Option<u64> {
+    let v = v.trim();
+    let (digits, mult) = match v.as_bytes().last()?.to_ascii_lowercase() {
+        b'k' => (&v[..v.len() - 1], 1u64 << 10),
+        b'm' => (&v[..v.len() - 1], 1 << 20),
+        b'g' => (&v[..v.len() - 1], 1 << 30),
+        _ => (v, 1),
+    };
+    digits.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+fn human(n: usize) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+fn too_large(limits: &Limits) -> Error {
+    Error::input(format!(
+        "message larger than {} (the limit is git config ksreply.maxMessageSize)",
+        human(limits.max_message)
+    ))
+}
 
 pub fn read_path(path: &Path) -> Result<Vec<u8>> {
     let f = std::fs::File::open(path).map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
@@ -59,50 +143,202 @@ pub enum Pick<'a> {
     Id(&'a str),
 }
 
-/// Pick one message out of the data (a single message or an mbox) and
-/// return its bytes with mboxrd escaping undone.
-pub fn pick(data: &[u8], which: &Pick) -> Result<Vec<u8>> {
-    if !mbox::looks_like_mbox(data) {
-        return match which {
-            Pick::Id(id) => match mbox::quick_message_id(data) {
-                Some(found) if msgid::same(&found, id) => Ok(data.to_vec()),
-                _ => Err(Error::input(format!("no message with Message-ID <{id}> in the input"))),
-            },
-            _ => Ok(data.to_vec()),
-        };
+/// Open a file and [`load`] the message `which` from it.
+pub fn load_path(path: &Path, which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
+    let f = std::fs::File::open(path).map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
+        return Err(Error::input(format!("cannot read {}: is a directory", path.display())));
     }
-    let mut chosen: Option<&[u8]> = None;
-    // For Pick::Latest: the newest Date so far. Messages without a usable
-    // Date rank below every dated one; `>=` makes ties go to the later
-    // message in the file (archive order: the later arrival).
-    let mut newest: Option<i64> = None;
-    for msg in mbox::split(data) {
-        match which {
-            Pick::First => {
-                chosen = Some(msg);
+    load(f, which, limits).map_err(|e| e.context(path.display()))
+}
+
+/// [`load`] the message `which` from standard input.
+pub fn load_stdin(which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
+    load(std::io::stdin().lock(), which, limits).map_err(|e| e.context("standard input"))
+}
+
+/// Stream the data (a message or an mbox, maybe gzipped) and return the
+/// message `which`, mboxrd escaping undone. Bounded memory: see the module
+/// documentation.
+pub fn load(r: impl Read, which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
+    let mut r = BufReader::with_capacity(READ_BUFFER, r);
+    let gzip = loop {
+        match r.fill_buf() {
+            Ok(b) => break b.starts_with(&[0x1f, 0x8b]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::input(format!("read failed: {}", io_reason(&e)))),
+        }
+    };
+    let mut chooser = Chooser::new(which, limits);
+    let result = if gzip {
+        mbox::stream(MultiGzDecoder::new(r), limits.max_message, |ev| chooser.offer(ev))
+    } else {
+        mbox::stream(r, limits.max_message, |ev| chooser.offer(ev))
+    };
+    let is_mbox = result.map_err(|e| match e {
+        LoadError::Io(e) if gzip => Error::input(format!("bad gzip data: {e}")),
+        LoadError::Io(e) => Error::input(format!("read failed: {}", io_reason(&e))),
+        LoadError::Stop(e) => e,
+    })?;
+    chooser.finish(is_mbox)
+}
+
+/// Pick one message out of data already in memory (a single message or an
+/// mbox) and return its bytes with mboxrd escaping undone.
+pub fn pick(data: &[u8], which: &Pick) -> Result<Vec<u8>> {
+    pick_with(data, which, &Limits::default())
+}
+
+/// [`pick`] with explicit limits.
+pub fn pick_with(data: &[u8], which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
+    let mut chooser = Chooser::new(which, limits);
+    let is_mbox = mbox::looks_like_mbox(data);
+    let mut offer = |m: &[u8]| {
+        if m.len() > limits.max_message {
+            chooser.offer(Event::TooLarge(&m[..limits.max_message]))
+        } else {
+            chooser.offer(Event::Message(m))
+        }
+    };
+    if is_mbox {
+        for m in mbox::split(data) {
+            if offer(m).map_err(LoadError::into_error)? == Flow::Stop {
                 break;
             }
-            Pick::Latest => {
-                let date = date_of(msg);
-                if chosen.is_none() || date >= newest {
-                    chosen = Some(msg);
-                    newest = date;
-                }
+        }
+    } else {
+        offer(data).map_err(LoadError::into_error)?;
+    }
+    chooser.finish(is_mbox)
+}
+
+/// Why [`mbox::stream`] stopped early.
+enum LoadError {
+    Io(std::io::Error),
+    /// The chooser's own error (a message too large).
+    Stop(Error),
+}
+
+impl From<std::io::Error> for LoadError {
+    fn from(e: std::io::Error) -> Self {
+        LoadError::Io(e)
+    }
+}
+
+impl LoadError {
+    fn into_error(self) -> Error {
+        match self {
+            LoadError::Io(e) => Error::input(format!("read failed: {}", io_reason(&e))),
+            LoadError::Stop(e) => e,
+        }
+    }
+}
+
+/// Picks a message as they go by, keeping only the best candidate.
+struct Chooser<'a> {
+    which: &'a Pick<'a>,
+    limits: Limits,
+    /// For `Pick::Id`: the id's bytes, to skip messages that cannot be it
+    /// without scanning their headers.
+    finder: Option<memchr::memmem::Finder<'a>>,
+    chosen: Option<Vec<u8>>,
+    /// The best candidate so far is a message over the limit.
+    chosen_too_large: bool,
+    /// For `Pick::Latest`: the newest Date so far. Messages without a
+    /// usable Date rank below every dated one; `>=` makes ties go to the
+    /// later message in the file (archive order: the later arrival).
+    newest: Option<i64>,
+}
+
+impl<'a> Chooser<'a> {
+    fn new(which: &'a Pick<'a>, limits: &Limits) -> Self {
+        let finder = match which {
+            Pick::Id(id) => Some(memchr::memmem::Finder::new(id.as_bytes())),
+            _ => None,
+        };
+        Chooser { which, limits: *limits, finder, chosen: None, chosen_too_large: false, newest: None }
+    }
+
+    fn is_wanted_id(&self, msg: &[u8]) -> bool {
+        let Pick::Id(id) = self.which else { return false };
+        // The id's bytes must occur in the message for its Message-ID to
+        // be the id (quick_message_id returns a substring of the header).
+        self.finder.as_ref().is_some_and(|f| f.find(msg).is_some())
+            && mbox::quick_message_id(msg).is_some_and(|m| msgid::same(&m, id))
+    }
+
+    fn keep(&mut self, msg: &[u8]) {
+        let v = self.chosen.get_or_insert_with(Vec::new);
+        v.clear();
+        v.extend_from_slice(msg);
+        self.chosen_too_large = false;
+    }
+
+    fn offer(&mut self, ev: Event<'_>) -> std::result::Result<Flow, LoadError> {
+        match (self.which, ev) {
+            (Pick::First, Event::Message(m)) => {
+                self.keep(m);
+                Ok(Flow::Stop)
             }
-            Pick::Id(id) => {
-                if mbox::quick_message_id(msg).is_some_and(|m| msgid::same(&m, id)) {
-                    chosen = Some(msg);
-                    break;
+            (Pick::First, Event::TooLarge(_)) => Err(LoadError::Stop(too_large(&self.limits))),
+            (Pick::Id(_), Event::Message(m)) => {
+                if self.is_wanted_id(m) {
+                    self.keep(m);
+                    return Ok(Flow::Stop);
                 }
+                Ok(Flow::Continue)
+            }
+            (Pick::Id(_), Event::TooLarge(head)) => {
+                if self.is_wanted_id(head) {
+                    return Err(LoadError::Stop(too_large(&self.limits)));
+                }
+                Ok(Flow::Continue)
+            }
+            (Pick::Latest, ev) => {
+                let (m, big) = match ev {
+                    Event::Message(m) => (m, false),
+                    Event::TooLarge(head) => (head, true),
+                };
+                let date = date_of(m);
+                let have = self.chosen.is_some() || self.chosen_too_large;
+                if !have || date >= self.newest {
+                    self.newest = date;
+                    if big {
+                        self.chosen = None;
+                        self.chosen_too_large = true;
+                    } else {
+                        self.keep(m);
+                    }
+                }
+                Ok(Flow::Continue)
             }
         }
     }
-    match chosen {
-        Some(m) => Ok(mbox::unescape(mbox::trim_separator_newline(m)).into_owned()),
-        None => match which {
-            Pick::Id(id) => Err(Error::input(format!("no message with Message-ID <{id}> in the mailbox"))),
-            _ => Err(Error::input("the mailbox holds no message")),
-        },
+
+    fn finish(self, is_mbox: bool) -> Result<Vec<u8>> {
+        if self.chosen_too_large {
+            return Err(too_large(&self.limits));
+        }
+        match (self.chosen, is_mbox) {
+            (Some(m), true) => Ok(match mbox::unescape(mbox::trim_separator_newline(&m)) {
+                std::borrow::Cow::Borrowed(_) => {
+                    let mut m = m;
+                    let keep = mbox::trim_separator_newline(&m).len();
+                    m.truncate(keep);
+                    m
+                }
+                std::borrow::Cow::Owned(v) => v,
+            }),
+            (Some(m), false) => Ok(m),
+            (None, is_mbox) => match self.which {
+                Pick::Id(id) => Err(Error::input(format!(
+                    "no message with Message-ID <{id}> in the {}",
+                    if is_mbox { "mailbox" } else { "input" }
+                ))),
+                _ if is_mbox => Err(Error::input("the mailbox holds no message")),
+                _ => Err(Error::input("the input is empty")),
+            },
+        }
     }
 }
 
