@@ -308,3 +308,20 @@ fn agrees_with_real_git_send_email() {
     let body_of = |m: &str| m.split_once("\n\n").unwrap().1.to_string();
     assert_eq!(body_of(&git), body_of(&ks));
 }
+
+/// Ctrl-C while editing (SIGINT to ksreply) sends nothing and leaves the
+/// draft on disk, where the first line ksreply printed said it is.
+#[test]
+fn interrupt_keeps_the_draft() {
+    use std::os::unix::process::ExitStatusExt;
+    let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+    let env = Env::new("sigint", &smtp_config(&sink));
+    // Run by `sh -c`, whose parent is ksreply.
+    let o = env.ksreply("kill -INT $PPID; sleep 1; true", &["--yes"]);
+    assert_eq!(o.status.signal(), Some(2), "{:?} {}", o.status, String::from_utf8_lossy(&o.stderr));
+    let drafts = env.drafts();
+    assert_eq!(drafts.len(), 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("ksreply: draft: {}", drafts[0].display())), "{err}");
+    assert!(sink.messages().is_empty());
+}
