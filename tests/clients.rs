@@ -12,6 +12,8 @@
 //! neomutt, aerc, tmux or aiosmtpd fails the test; nothing is skipped.
 
 mod common;
+
+use common::mail::{emails, header};
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -169,31 +171,7 @@ impl ClientEnv {
     }
 }
 
-/// A header's value, continuation lines unfolded.
-fn header(msg: &str, name: &str) -> Option<String> {
-    let head = msg.split("\n\n").next()?;
-    let mut out: Option<String> = None;
-    for line in head.lines() {
-        if let Some(v) = out.as_mut() {
-            if line.starts_with([' ', '\t']) {
-                v.push(' ');
-                v.push_str(line.trim());
-                continue;
-            }
-            break;
-        }
-        if let Some((n, v)) = line.split_once(':') {
-            if n.eq_ignore_ascii_case(name) {
-                out = Some(v.trim().to_string());
-            }
-        }
-    }
-    out
-}
 
-fn emails(v: &str) -> Vec<String> {
-    ksreply::message::address::parse_list(v).into_iter().map(|a| a.email.to_lowercase()).collect()
-}
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();

@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::smtp::{Fault, Received, Security, SinkOptions, SmtpSink, TempDir, TestCerts};
+use common::mail::{emails, header};
+
+use common::smtp::{Fault, Received, Security, SinkOptions, SmtpSink, TempDir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -79,34 +81,11 @@ fn smtp_config(sink: &SmtpSink) -> String {
     format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n", sink.port())
 }
 
-fn header<'a>(msg: &'a str, name: &str) -> Option<String> {
-    let head = msg.split("\n\n").next()?;
-    let mut out: Option<String> = None;
-    for line in head.lines() {
-        if let Some(v) = out.as_mut() {
-            if line.starts_with([' ', '\t']) {
-                v.push(' ');
-                v.push_str(line.trim());
-                continue;
-            }
-            break;
-        }
-        if let Some((n, v)) = line.split_once(':') {
-            if n.eq_ignore_ascii_case(name) {
-                out = Some(v.trim().to_string());
-            }
-        }
-    }
-    out
-}
 
 fn text(r: &Received) -> String {
     String::from_utf8_lossy(&r.data).replace("\r\n", "\n")
 }
 
-fn emails(v: &str) -> Vec<String> {
-    ksreply::message::address::parse_list(v).into_iter().map(|a| a.email.to_lowercase()).collect()
-}
 
 fn assert_failed_with_draft_kept(env: &Env, o: &Output, code: i32, needle: &str) {
     let err = String::from_utf8_lossy(&o.stderr);

@@ -1,3 +1,4 @@
 #![allow(dead_code)]
+pub mod mail;
 pub mod public_inbox;
 pub mod smtp;
