@@ -184,7 +184,9 @@ fn git_send_email_without_draft_path_writes_a_draft_and_names_it() {
 #[test]
 fn errors_are_one_line_with_documented_exit_codes() {
     let home = temp_home("errors");
-    let cases: &[(&[&str], Option<&[u8]>, i32)] = &[
+    /// Arguments, standard input, expected exit status.
+    type Case<'a> = (&'a [&'a str], Option<&'a [u8]>, i32);
+    let cases: &[Case] = &[
         (&["--print", "/nonexistent/file.eml"], None, 2),
         (&["--print", "-"], Some(b""), 2),
         (&["--print", "-"], Some(b"\x89PNG\r\n\x1a\n\x00\x00binary"), 2),
