@@ -15,6 +15,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 fn main() {
+    // A panic of mail-parser on hostile input is caught and becomes an
+    // error line; the hook keeps its panic message off the terminal.
+    message::install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

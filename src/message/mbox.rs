@@ -123,6 +123,9 @@ pub enum Event<'a> {
     /// A message longer than the limit: its first `limit` bytes (enough to
     /// read its header in any real message). The rest is skipped.
     TooLarge(&'a [u8]),
+    /// Data that is not an mbox: one message, all of it (within the
+    /// limit), which the callback may take instead of copying.
+    Whole(&'a mut Vec<u8>),
 }
 
 /// What the callback of [`stream`] wants next.
@@ -179,7 +182,7 @@ fn stream_chunked<R: Read, E: From<io::Error>>(
         if buf.len() > limit {
             f(Event::TooLarge(&buf[..limit]))?;
         } else {
-            f(Event::Message(&buf))?;
+            f(Event::Whole(&mut buf))?;
         }
         return Ok(false);
     }
@@ -371,12 +374,16 @@ mod tests {
         assert!(!v.is_empty());
     }
 
+    /// A message (Ok) or the head of one too large (Err).
+    type Handed = Result<Vec<u8>, Vec<u8>>;
+
     /// What `stream` hands out, with a given read size and limit.
-    fn streamed(data: &[u8], chunk: usize, limit: usize) -> (bool, Vec<Result<Vec<u8>, Vec<u8>>>) {
+    fn streamed(data: &[u8], chunk: usize, limit: usize) -> (bool, Vec<Handed>) {
         let mut out = Vec::new();
         let is_mbox = stream_chunked::<_, io::Error>(data, limit, chunk, |ev| {
             out.push(match ev {
                 Event::Message(m) => Ok(m.to_vec()),
+                Event::Whole(m) => Ok(std::mem::take(m)),
                 Event::TooLarge(h) => Err(h.to_vec()),
             });
             Ok(Flow::Continue)
@@ -401,7 +408,7 @@ mod tests {
     #[test]
     fn stream_splits_like_split() {
         for &data in SAMPLES {
-            let expected: Vec<Result<Vec<u8>, Vec<u8>>> = if looks_like_mbox(data) {
+            let expected: Vec<Handed> = if looks_like_mbox(data) {
                 split(data).map(|m| Ok(m.to_vec())).collect()
             } else {
                 vec![Ok(data.to_vec())]

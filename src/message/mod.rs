@@ -5,6 +5,7 @@ pub mod address;
 pub mod body;
 pub mod mbox;
 pub mod msgid;
+pub mod prune;
 
 use crate::error::{Error, Result};
 use address::Addr;
@@ -46,18 +47,97 @@ pub struct Mail {
 
 /// Parse one raw message (not an mbox; see [`mbox`]).
 ///
-/// mail-parser has panicked on some malformed input in the past; such a
-/// panic is turned into an error here, at the boundary, so a bad message
-/// never takes the program down.
+/// mail-parser can panic on malformed input; such a panic is caught here,
+/// at the boundary, so a bad message never takes the program down (and,
+/// with [`install_panic_hook`], prints nothing). The headers alone are
+/// then parsed, so the reply still has its recipients and threading; the
+/// body is not quoted (a note says so with `-v`).
+///
+/// Known upstream panic (found by tests/fuzz.rs; regression case
+/// `nested_rfc822_in_multipart` there), reported here as one would report
+/// it to stalwartlabs/mail-parser:
+///
+/// > mail-parser 0.11.9, `src/parsers/message.rs:485`:
+/// > `debug_assert!(false, "Invalid part ID, could not find multipart.")`
+/// > fires on a multipart whose part is a message/rfc822 that directly
+/// > holds another message/rfc822, followed by the multipart's close
+/// > delimiter:
+/// >
+/// > ```text
+/// > Content-Type: multipart/mixed; boundary="a"
+/// >
+/// > --a
+/// > Content-Type: message/rfc822
+/// >
+/// > Subject: inner
+/// > Content-Type: message/rfc822
+/// >
+/// > Subject: inner2
+/// >
+/// > hello
+/// > --a--
+/// > ```
+/// >
+/// > Debug builds only: release builds skip the assertion and return both
+/// > nested messages. About 0.7% of randomly generated nested MIME trees
+/// > hit it; no message of the corpus does.
+///
+/// Large base64 attachments are not decoded at all (see [`prune`]): they
+/// only show as a marker line with their size.
 pub fn parse(raw: &[u8]) -> Result<Mail> {
     let raw = strip_leading_from_line(raw);
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input("the input is empty"));
     }
-    match std::panic::catch_unwind(|| parse_inner(raw)) {
-        Ok(r) => r,
-        Err(_) => Err(Error::input("the message could not be parsed (malformed MIME structure)")),
+    if let Some((pruned, cuts)) = prune::prune(raw) {
+        if let Ok(Ok(Some(mail))) = catch_parser_panic(|| parse_inner(&pruned, &cuts, false)) {
+            return Ok(mail);
+        }
+        // A cut that did not come back as expected: parse it all.
     }
+    match catch_parser_panic(|| parse_inner(raw, &[], false)) {
+        Ok(r) => r.and_then(|m| m.ok_or_else(|| Error::input("not an e-mail message"))),
+        Err(_) => match catch_parser_panic(|| parse_inner(raw, &[], true)) {
+            Ok(Ok(Some(mut mail))) => {
+                mail.body = body::Body::default();
+                mail.body.notes.push("the MIME structure could not be parsed: the body is not quoted".into());
+                Ok(mail)
+            }
+            _ => Err(Error::input("the message could not be parsed (malformed MIME structure)")),
+        },
+    }
+}
+
+thread_local! {
+    /// Inside [`catch_parser_panic`]: a panic there is caught.
+    static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, which parses untrusted data with mail-parser, and catch a
+/// panic in it. With [`install_panic_hook`], a panic raised inside a
+/// dependency here prints nothing (it becomes an error); a panic in
+/// ksreply's own code is still reported, as a bug.
+pub fn catch_parser_panic<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    let was = IN_PARSER.with(|c| c.replace(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_PARSER.with(|c| c.set(was));
+    r
+}
+
+/// Install a panic hook (in the binary's `main`) that stays silent for
+/// panics of dependencies (mail-parser) caught by [`catch_parser_panic`]
+/// and hands every other panic to the previous (default) hook.
+pub fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let caught = IN_PARSER.with(|c| c.get());
+        // Our own sources have crate-relative paths; dependencies' are
+        // absolute (the cargo registry).
+        let ours = info.location().is_some_and(|l| l.file().starts_with("src/") || l.file().starts_with("src\\"));
+        if !caught || ours {
+            previous(info);
+        }
+    }));
 }
 
 /// An `.eml` saved from an mbox may keep its `From ` separator line.
@@ -72,10 +152,16 @@ fn strip_leading_from_line(raw: &[u8]) -> &[u8] {
     }
 }
 
-fn parse_inner(raw: &[u8]) -> Result<Mail> {
-    let msg = MessageParser::default()
-        .parse(raw)
+/// `None` when the `cuts` made by [`prune::prune`] cannot be restored.
+/// `headers_only`: the top-level headers, no body.
+fn parse_inner(raw: &[u8], cuts: &[prune::Cut], headers_only: bool) -> Result<Option<Mail>> {
+    let parser = MessageParser::default();
+    let mut msg = if headers_only { parser.parse_headers(raw) } else { parser.parse(raw) }
         .ok_or_else(|| Error::input("not an e-mail message"))?;
+    if !cuts.is_empty() && !prune::restore(&mut msg, cuts) {
+        return Ok(None);
+    }
+    let too_deep = limit_depth(&mut msg, 0);
     let headers = msg.headers();
     if headers.is_empty() {
         return Err(Error::input("not an e-mail message (no headers)"));
@@ -136,7 +222,7 @@ fn parse_inner(raw: &[u8]) -> Result<Mail> {
         })
     });
 
-    Ok(Mail {
+    Ok(Some(Mail {
         from: addrs(HeaderName::From),
         to: addrs(HeaderName::To),
         cc: addrs(HeaderName::Cc),
@@ -147,8 +233,51 @@ fn parse_inner(raw: &[u8]) -> Result<Mail> {
         in_reply_to: raw_value("In-Reply-To").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
         references: raw_value("References").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
         date,
-        body: body::extract(&msg),
-    })
+        body: {
+            let mut b = body::extract(&msg);
+            if too_deep {
+                b.notes.push(format!("MIME parts nested deeper than {MAX_MIME_DEPTH} levels were left out"));
+            }
+            b
+        },
+    }))
+}
+
+/// Multipart levels kept. [`body::extract`] walks the MIME tree
+/// recursively: hostile mail nesting multiparts 20,000 deep overflowed
+/// the stack (an abort, which `catch_unwind` cannot catch).
+const MAX_MIME_DEPTH: usize = 64;
+
+/// Replace multiparts nested deeper than [`MAX_MIME_DEPTH`] by empty
+/// parts (they show as one attachment marker). True when any was cut.
+fn limit_depth(msg: &mut mail_parser::Message<'_>, level: usize) -> bool {
+    use mail_parser::PartType;
+    if level > 16 {
+        return false;
+    }
+    let mut cut = false;
+    let mut seen = vec![false; msg.parts.len()];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((id, depth)) = stack.pop() {
+        if id >= msg.parts.len() || std::mem::replace(&mut seen[id], true) {
+            continue;
+        }
+        let children: Vec<usize> = match &mut msg.parts[id].body {
+            PartType::Multipart(children) => children.iter().map(|&c| c as usize).collect(),
+            PartType::Message(nested) => {
+                cut |= limit_depth(nested, level + 1);
+                continue;
+            }
+            _ => continue,
+        };
+        if depth >= MAX_MIME_DEPTH {
+            msg.parts[id].body = PartType::Binary(std::borrow::Cow::Borrowed(&[]));
+            cut = true;
+        } else {
+            stack.extend(children.into_iter().map(|c| (c, depth + 1)));
+        }
+    }
+    cut
 }
 
 /// Collapse folding whitespace (CR, LF, tabs after a fold) into single

@@ -275,7 +275,15 @@ impl<'a> Chooser<'a> {
     }
 
     fn offer(&mut self, ev: Event<'_>) -> std::result::Result<Flow, LoadError> {
+        if let Event::Whole(m) = ev {
+            // Not an mbox: the one message, taken rather than copied.
+            if !matches!(self.which, Pick::Id(_)) || self.is_wanted_id(m) {
+                self.chosen = Some(std::mem::take(m));
+            }
+            return Ok(Flow::Stop);
+        }
         match (self.which, ev) {
+            (_, Event::Whole(_)) => Ok(Flow::Stop),
             (Pick::First, Event::Message(m)) => {
                 self.keep(m);
                 Ok(Flow::Stop)
@@ -298,6 +306,7 @@ impl<'a> Chooser<'a> {
                 let (m, big) = match ev {
                     Event::Message(m) => (m, false),
                     Event::TooLarge(head) => (head, true),
+                    Event::Whole(_) => return Ok(Flow::Stop),
                 };
                 let date = date_of(m);
                 let have = self.chosen.is_some() || self.chosen_too_large;
@@ -404,6 +413,64 @@ mod tests {
         assert_eq!(latest(&mbox(&[Some(same), Some(same), None])), "m1@x");
         assert_eq!(latest(&mbox(&[None, None])), "m1@x");
         assert_eq!(latest(&mbox(&[Some("not a date"), Some(same), Some("garbage")])), "m1@x");
+    }
+
+    #[test]
+    fn load_streams_plain_and_gzip_members() {
+        let data = mbox(&[Some("Mon, 13 Sep 2021 10:00:00 +0000"), Some("Mon, 13 Sep 2021 12:00:00 +0000"), None]);
+        let mut gz = Vec::new();
+        for half in [&data[..data.len() / 2], &data[data.len() / 2..]] {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            std::io::Write::write_all(&mut e, half).unwrap();
+            gz.extend_from_slice(&e.finish().unwrap());
+        }
+        let l = Limits::default();
+        for input in [&data[..], &gz[..]] {
+            let id = |p: &Pick| mbox::quick_message_id(&load(input, p, &l).unwrap()).unwrap();
+            assert_eq!(id(&Pick::First), "m0@x");
+            assert_eq!(id(&Pick::Latest), "m1@x");
+            assert_eq!(id(&Pick::Id("m2@x")), "m2@x");
+            assert_eq!(load(input, &Pick::Id("m2@x"), &l).unwrap(), b"Message-ID: <m2@x>\n\nbody 2\n");
+            let e = load(input, &Pick::Id("nope@x"), &l).unwrap_err();
+            assert!(e.msg.contains("no message with Message-ID <nope@x> in the mailbox"), "{}", e.msg);
+        }
+        assert!(load(&[0x1f, 0x8b, 1, 2, 3][..], &Pick::First, &l).unwrap_err().msg.starts_with("bad gzip data"));
+    }
+
+    #[test]
+    fn single_messages_and_limits() {
+        let l = Limits { max_message: 40 };
+        let msg = b"Subject: x\nMessage-ID: <a@b>\n\nshort\n";
+        assert_eq!(load(&msg[..], &Pick::First, &l).unwrap(), msg);
+        assert_eq!(load(&msg[..], &Pick::Id("a@b"), &l).unwrap(), msg);
+        assert!(load(&msg[..], &Pick::Id("c@d"), &l).unwrap_err().msg.contains("in the input"));
+        let big = [&msg[..], &[b'x'; 40][..]].concat();
+        assert!(load(&big[..], &Pick::First, &l).unwrap_err().msg.starts_with("message larger than 40 bytes"));
+        // In an mbox, too large matters only for the message picked.
+        let mut data = mbox(&[Some("Mon, 13 Sep 2021 10:00:00 +0000"), Some("Mon, 13 Sep 2021 12:00:00 +0000")]);
+        let l = Limits { max_message: 100 };
+        assert!(load(&data[..], &Pick::Latest, &l).is_ok());
+        data.splice(data.len() - 2..data.len() - 2, [b'x'; 100]);
+        assert!(load(&data[..], &Pick::Latest, &l).unwrap_err().msg.starts_with("message larger than"));
+        assert!(load(&data[..], &Pick::First, &l).is_ok());
+        assert!(load(&data[..], &Pick::Id("m1@x"), &l).is_err());
+        assert!(pick_with(&data, &Pick::Id("m1@x"), &l).is_err());
+        assert!(pick_with(&data, &Pick::Id("m0@x"), &l).is_ok());
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1048576"), Some(1 << 20));
+        assert_eq!(parse_size(" 64m "), Some(64 << 20));
+        assert_eq!(parse_size("512K"), Some(512 << 10));
+        assert_eq!(parse_size("1g"), Some(1 << 30));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse_size(""), None);
+        let c = GitConfig::from_pairs(&[("ksreply.maxMessageSize", "0")]);
+        assert_eq!(Limits::from_config(&c).unwrap().max_message, usize::MAX);
+        assert!(Limits::from_config(&GitConfig::from_pairs(&[("ksreply.maxmessagesize", "x")])).is_err());
+        assert_eq!(human(64 << 20), "64 MiB");
+        assert_eq!(human(1000), "1000 bytes");
     }
 
     #[test]
