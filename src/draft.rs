@@ -54,17 +54,28 @@ impl From<&Reply> for Draft {
 /// user's own From. Non-ASCII names are RFC 2047-encoded by mail-builder.
 fn render_mailbox(a: &Addr) -> String {
     // A name is message data: no control character may reach the header.
-    let name = a.name.as_ref().map(|n| n.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>());
+    let name = a.name.as_ref().map(|n| {
+        n.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+    });
     match name {
         Some(n) if !n.is_ascii() => {
             // An encoded word may not sit inside a quoted string (RFC 2047
             // section 5), so the name is encoded as a phrase on its own.
             let mut buf = Vec::new();
             Text::new(n.as_str()).write_header(&mut buf, 0).expect("write to Vec");
-            let encoded = String::from_utf8_lossy(&buf).split_whitespace().collect::<Vec<_>>().join(" ");
+            let encoded = String::from_utf8_lossy(&buf)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             format!("{encoded} <{}>", a.email)
         }
-        n => Addr { name: n, email: a.email.clone() }.display(),
+        n => Addr {
+            name: n,
+            email: a.email.clone(),
+        }
+        .display(),
     }
 }
 
@@ -111,20 +122,33 @@ impl Draft {
         if let Some(from) = self.from.as_ref().filter(|a| a.is_plausible()) {
             write_address_header(&mut text, "From", std::slice::from_ref(from));
         }
-        for (name, list) in [("To", clean(&self.to)), ("Cc", clean(&self.cc)), ("Bcc", clean(&self.bcc))] {
+        for (name, list) in [
+            ("To", clean(&self.to)),
+            ("Cc", clean(&self.cc)),
+            ("Bcc", clean(&self.bcc)),
+        ] {
             if !list.is_empty() {
                 write_address_header(&mut text, name, &list);
             }
         }
         let mut out: Vec<u8> = Vec::new();
-        let subject: String = self.subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+        let subject: String = self
+            .subject
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         write_header(&mut out, "Subject", &Text::new(subject.as_str()));
         // Ids were validated by the reply engine; check again because a
         // draft can be built from edited input too.
         if let Some(id) = self.in_reply_to.as_deref().filter(|id| msgid::is_valid(id)) {
             write_header(&mut out, "In-Reply-To", &MessageId::new(id));
         }
-        let refs: Vec<&str> = self.references.iter().map(|s| s.as_str()).filter(|id| msgid::is_valid(id)).collect();
+        let refs: Vec<&str> = self
+            .references
+            .iter()
+            .map(|s| s.as_str())
+            .filter(|id| msgid::is_valid(id))
+            .collect();
         if !refs.is_empty() {
             write_header(&mut out, "References", &MessageId::from(refs.as_slice()));
         }
@@ -144,7 +168,11 @@ impl Draft {
     /// MIME-Version, Content-Type and Content-Transfer-Encoding for the
     /// plain-text body (CRLF, as mail-builder writes headers).
     fn mime_headers(&self) -> String {
-        let (charset, cte) = if self.body.is_ascii() { ("us-ascii", "7bit") } else { ("UTF-8", "8bit") };
+        let (charset, cte) = if self.body.is_ascii() {
+            ("us-ascii", "7bit")
+        } else {
+            ("UTF-8", "8bit")
+        };
         let flowed = if self.flowed { "; format=flowed" } else { "" };
         format!("MIME-Version: 1.0\r\nContent-Type: text/plain; charset={charset}{flowed}\r\nContent-Transfer-Encoding: {cte}\r\n")
     }
@@ -153,7 +181,13 @@ impl Draft {
     /// envelope. Nothing else is added.
     pub fn envelope_recipients(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for a in self.to.iter().chain(&self.cc).chain(&self.bcc).filter(|a| a.is_plausible()) {
+        for a in self
+            .to
+            .iter()
+            .chain(&self.cc)
+            .chain(&self.bcc)
+            .filter(|a| a.is_plausible())
+        {
             if !out.iter().any(|e| e.eq_ignore_ascii_case(&a.email)) {
                 out.push(a.email.clone());
             }
@@ -165,7 +199,10 @@ impl Draft {
     /// Date, Message-ID and the MIME headers, LF line endings (the
     /// transport makes them CRLF on the wire).
     pub fn render_for_sending(&self, message_id: &str, unix_time: i64) -> Vec<u8> {
-        let without_bcc = Draft { bcc: Vec::new(), ..self.clone() };
+        let without_bcc = Draft {
+            bcc: Vec::new(),
+            ..self.clone()
+        };
         let rendered = without_bcc.render();
         let split = body_offset(&rendered).unwrap_or(rendered.len());
         let (head, body) = rendered.split_at(split);
@@ -189,7 +226,7 @@ impl Draft {
 
     /// Parse a (possibly edited) draft back.
     pub fn parse(data: &[u8]) -> Result<Draft> {
-        let msg = std::panic::catch_unwind(|| MessageParser::default().parse(data).map(|m| m.into_owned()))
+        let msg = crate::message::catch_parser_panic(|| MessageParser::default().parse(data).map(|m| m.into_owned()))
             .ok()
             .flatten()
             .ok_or_else(|| Error::input("the draft is not a message"))?;
@@ -224,10 +261,14 @@ impl Draft {
             to: addrs(HeaderName::To),
             cc: addrs(HeaderName::Cc),
             bcc: addrs(HeaderName::Bcc),
-            subject: msg.subject().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default(),
+            subject: msg
+                .subject()
+                .map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+                .unwrap_or_default(),
             in_reply_to: raw("In-Reply-To").and_then(|v| msgid::extract_all(&v).into_iter().next()),
             references: raw("References").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
-            flowed: raw("Content-Type").is_some_and(|ct| ct.to_ascii_lowercase().replace(' ', "").contains("format=flowed")),
+            flowed: raw("Content-Type")
+                .is_some_and(|ct| ct.to_ascii_lowercase().replace(' ', "").contains("format=flowed")),
             body,
         })
     }
@@ -273,18 +314,26 @@ pub fn write_new(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
     fs::create_dir_all(dir).map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
     let stem = name.strip_suffix(".eml").unwrap_or(name);
     for n in 1..1000 {
-        let candidate = if n == 1 { format!("{stem}.eml") } else { format!("{stem}-{n}.eml") };
+        let candidate = if n == 1 {
+            format!("{stem}.eml")
+        } else {
+            format!("{stem}-{n}.eml")
+        };
         let path = dir.join(candidate);
         match open_new(&path) {
             Ok(mut f) => {
-                f.write_all(data).map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+                f.write_all(data)
+                    .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(Error::usage(format!("cannot create {}: {e}", path.display()))),
         }
     }
-    Err(Error::usage(format!("too many drafts named {stem} in {}", dir.display())))
+    Err(Error::usage(format!(
+        "too many drafts named {stem} in {}",
+        dir.display()
+    )))
 }
 
 fn open_new(path: &Path) -> std::io::Result<fs::File> {
@@ -314,7 +363,10 @@ mod tests {
         Draft {
             from: Some(Addr::new(Some("Me Myself"), "me@example.org")),
             to: vec![Addr::new(Some("Leon Romanovsky"), "leon@kernel.org")],
-            cc: vec![Addr::new(Some("Luck, Tony"), "tony.luck@intel.com"), Addr::new(None, "ksummit@lists.linux.dev")],
+            cc: vec![
+                Addr::new(Some("Luck, Tony"), "tony.luck@intel.com"),
+                Addr::new(None, "ksummit@lists.linux.dev"),
+            ],
             bcc: vec![],
             subject: "Re: [MAINTAINER SUMMIT] User-space requirements for accelerator drivers".into(),
             in_reply_to: Some("YT26ebT6xXWsnVMw@unreal".into()),
@@ -354,8 +406,14 @@ mod tests {
         d.subject = "Re: x\r\nBcc: evil@example.org".into();
         d.in_reply_to = Some("a@b>\r\nBcc: evil@example.org".into());
         d.references = vec!["a@b>\nBcc: evil@example.org".into(), "ok@x".into()];
-        d.to.push(Addr { name: None, email: "x@y\r\nBcc: evil@example.org".into() });
-        d.to.push(Addr { name: Some("Evil\r\nBcc: evil@example.org".into()), email: "n@x".into() });
+        d.to.push(Addr {
+            name: None,
+            email: "x@y\r\nBcc: evil@example.org".into(),
+        });
+        d.to.push(Addr {
+            name: Some("Evil\r\nBcc: evil@example.org".into()),
+            email: "n@x".into(),
+        });
         let text = String::from_utf8(d.render()).unwrap();
         let header_block = text.split("\n\n").next().unwrap();
         for line in header_block.lines() {
@@ -370,7 +428,10 @@ mod tests {
         let mut d = sample();
         d.bcc = vec![Addr::new(None, "secret@example.org")];
         let text = String::from_utf8(d.render()).unwrap();
-        assert!(text.contains("\nBcc: secret@example.org\n"), "the draft shows Bcc to the user");
+        assert!(
+            text.contains("\nBcc: secret@example.org\n"),
+            "the draft shows Bcc to the user"
+        );
         let sent = String::from_utf8(d.render_for_sending("abc.123@example.org", 1631435385)).unwrap();
         let (head, body) = sent.split_once("\n\n").unwrap();
         assert!(!head.to_ascii_lowercase().contains("bcc"), "{head}");
@@ -379,7 +440,12 @@ mod tests {
         assert_eq!(body, d.body);
         assert_eq!(
             d.envelope_recipients(),
-            ["leon@kernel.org", "tony.luck@intel.com", "ksummit@lists.linux.dev", "secret@example.org"]
+            [
+                "leon@kernel.org",
+                "tony.luck@intel.com",
+                "ksummit@lists.linux.dev",
+                "secret@example.org"
+            ]
         );
     }
 
@@ -388,7 +454,10 @@ mod tests {
         let mut d = sample();
         d.flowed = true;
         let text = String::from_utf8(d.render()).unwrap();
-        assert!(text.contains("Content-Type: text/plain; charset=us-ascii; format=flowed\n"), "{text}");
+        assert!(
+            text.contains("Content-Type: text/plain; charset=us-ascii; format=flowed\n"),
+            "{text}"
+        );
         assert_eq!(Draft::parse(text.as_bytes()).unwrap(), d);
         let sent = String::from_utf8(d.render_for_sending("a@b", 0)).unwrap();
         assert_eq!(sent.matches("Content-Type:").count(), 1, "{sent}");
@@ -399,7 +468,10 @@ mod tests {
         for id in ["../../etc/passwd", "a/b@c", ".hidden@x", "\u{0}\n@x", "x@y"] {
             let n = file_name_for(Some(id));
             assert!(n.starts_with("re-") && n.ends_with(".eml"));
-            assert!(!n.contains('/') && !n.contains("..") && !n.chars().any(|c| c.is_control()), "{n}");
+            assert!(
+                !n.contains('/') && !n.contains("..") && !n.chars().any(|c| c.is_control()),
+                "{n}"
+            );
         }
         assert_ne!(file_name_for(Some("a/b@c")), file_name_for(Some("a_b@c")));
     }
