@@ -70,7 +70,10 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
         if rcpts.is_empty() {
             return Err(keep_note(Error::usage("the draft has no recipients (To, Cc or Bcc)")));
         }
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
         let message_id = new_message_id(&from.email, now, path);
         let message = draft.render_for_sending(&message_id, now);
 
@@ -89,19 +92,30 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
             )));
         };
         match choice {
-            Choice::Send => return send_and_file(path, &draft, &from.email, &rcpts, &message, &message_id, config, opts),
+            Choice::Send => {
+                return send_and_file(path, &draft, &from.email, &rcpts, &message, &message_id, config, opts)
+            }
             Choice::Edit => edit_now = true,
             Choice::PrintCommand => {
-                let emails = |v: &[crate::message::address::Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
+                let emails =
+                    |v: &[crate::message::address::Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
                 print!(
                     "{}",
-                    git_send_email::command(draft.in_reply_to.as_deref(), &emails(&draft.to), &emails(&draft.cc), &path.display().to_string())
+                    git_send_email::command(
+                        draft.in_reply_to.as_deref(),
+                        &emails(&draft.to),
+                        &emails(&draft.cc),
+                        &path.display().to_string()
+                    )
                 );
                 return Ok(());
             }
             Choice::SaveQuit => {
                 eprintln!("ksreply: draft saved: {}", path.display());
-                eprintln!("ksreply: resume with: ksreply --resume {}", git_send_email::squote_maybe(&path.display().to_string()));
+                eprintln!(
+                    "ksreply: resume with: ksreply --resume {}",
+                    git_send_email::squote_maybe(&path.display().to_string())
+                );
                 return Ok(());
             }
             Choice::Discard => {
@@ -148,14 +162,24 @@ fn fix_threading(d: &mut Draft) {
 /// `<TIME.RANDOM@DOMAIN>` with the domain of the From address, like git
 /// send-email's ids; the random part comes from the clock, pid and path.
 fn new_message_id(from: &str, now: i64, path: &Path) -> String {
-    let domain = from.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("localhost");
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d)
+        .filter(|d| !d.is_empty())
+        .unwrap_or("localhost");
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
     let mut h = Sha256::new();
     h.update(nanos.to_le_bytes());
     h.update(std::process::id().to_le_bytes());
     h.update(path.as_os_str().as_encoded_bytes());
     let hex: String = h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
-    let domain: String = domain.chars().filter(|c| !c.is_whitespace() && !c.is_control() && *c != '<' && *c != '>').collect();
+    let domain: String = domain
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '<' && *c != '>')
+        .collect();
     format!("{now}.{hex}.ksreply@{domain}")
 }
 
@@ -186,7 +210,13 @@ fn show_summary(d: &Draft) {
 }
 
 fn ask() -> Choice {
-    let items = ["send", "edit again", "print the git send-email command", "save and quit", "discard"];
+    let items = [
+        "send",
+        "edit again",
+        "print the git send-email command",
+        "save and quit",
+        "discard",
+    ];
     let picked = dialoguer::Select::new()
         .with_prompt("Send this reply?")
         .items(&items)
@@ -240,7 +270,8 @@ fn send_and_file(
 ) -> Result<()> {
     let _ = draft;
     let keep_note = |e: Error| keep_draft_error(e, path);
-    let transport = send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides).map_err(keep_note)?;
+    let transport =
+        send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides).map_err(keep_note)?;
     send::send(&transport, from, rcpts, message).map_err(keep_note)?;
     let filed = if opts.no_keep {
         let _ = std::fs::remove_file(path);
@@ -272,7 +303,10 @@ fn send_and_file(
 fn file_as_sent(path: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let drafts = crate::config::state_dir().map(|s| s.join("drafts"));
-    let in_drafts = drafts.as_ref().and_then(|d| std::fs::canonicalize(d).ok()).is_some_and(|d| abs.starts_with(d));
+    let in_drafts = drafts
+        .as_ref()
+        .and_then(|d| std::fs::canonicalize(d).ok())
+        .is_some_and(|d| abs.starts_with(d));
     let dir = match crate::config::state_dir() {
         Some(state) if in_drafts => state.join("sent"),
         _ => path.parent()?.join("sent"),
@@ -288,5 +322,12 @@ fn file_as_sent(path: &Path) -> Option<PathBuf> {
 pub fn keep_draft_error(e: Error, path: &Path) -> Error {
     let p = git_send_email::squote_maybe(&path.display().to_string());
     let kind: Kind = e.kind;
-    Error::new(kind, format!("{}; draft kept: {} (resume with: ksreply --resume {p})", e.msg, path.display()))
+    Error::new(
+        kind,
+        format!(
+            "{}; draft kept: {} (resume with: ksreply --resume {p})",
+            e.msg,
+            path.display()
+        ),
+    )
 }

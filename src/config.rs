@@ -132,9 +132,7 @@ pub fn parse_bool(v: &str) -> Option<bool> {
 }
 
 fn home() -> Option<PathBuf> {
-    std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from)
+    std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from)
 }
 
 fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {

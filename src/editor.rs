@@ -18,7 +18,9 @@ pub fn resolve() -> Result<String> {
     let editor = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if !out.status.success() || editor.is_empty() {
         let why = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(Error::usage(format!("no editor configured (git var GIT_EDITOR: {why}); set core.editor or EDITOR")));
+        return Err(Error::usage(format!(
+            "no editor configured (git var GIT_EDITOR: {why}); set core.editor or EDITOR"
+        )));
     }
     Ok(editor)
 }
@@ -35,7 +37,9 @@ pub fn edit(editor: &str, path: &Path) -> Result<()> {
     let mut cmd = Command::new("sh");
     cmd.arg("-c").arg(format!("{editor} \"$@\"")).arg(editor).arg(path);
     if let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty") {
-        let out = tty.try_clone().map_err(|e| Error::aborted(format!("cannot use the terminal: {e}")))?;
+        let out = tty
+            .try_clone()
+            .map_err(|e| Error::aborted(format!("cannot use the terminal: {e}")))?;
         cmd.stdin(Stdio::from(tty)).stdout(Stdio::from(out));
     }
     let status = cmd

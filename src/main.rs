@@ -1,16 +1,16 @@
 //! ksreply: wiring the pieces together. All decisions live in the library.
 
+use clap::Parser;
 use ksreply::cli::Cli;
 use ksreply::compose;
-use ksreply::send::SendOverrides;
 use ksreply::config::GitConfig;
 use ksreply::draft::{self, Draft};
 use ksreply::error::{Error, Result};
 use ksreply::message::{self, address::Addr};
 use ksreply::reply::{self, check, mailto, quote::QuoteOptions};
 use ksreply::send::git_send_email;
+use ksreply::send::SendOverrides;
 use ksreply::source::{self, file::Pick, remote::RemoteOptions, Input};
-use clap::Parser;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -76,8 +76,8 @@ fn run(cli: &Cli) -> Result<()> {
 
     let from: Option<Addr> = match &cli.from {
         Some(f) => {
-            let (name, email) = message::address::parse_one(f)
-                .ok_or_else(|| Error::usage(format!("--from: not an address: {f}")))?;
+            let (name, email) =
+                message::address::parse_one(f).ok_or_else(|| Error::usage(format!("--from: not an address: {f}")))?;
             Some(Addr { name, email })
         }
         None => config.identity(identity).map(|(name, email)| Addr { name, email }),
@@ -105,13 +105,18 @@ fn run(cli: &Cli) -> Result<()> {
     if let Some(r) = cli.quote_lines {
         let n = mail.body.text.lines().count();
         if r.first > n {
-            warn(&format!("--quote-lines: the original has only {n} lines: nothing quoted"));
+            warn(&format!(
+                "--quote-lines: the original has only {n} lines: nothing quoted"
+            ));
         }
     }
 
     // --body-only and --headers-only are kinds of --print.
     let print = cli.print || cli.body_only || cli.headers_only;
-    let draft = Draft { flowed: cli.flowed, ..Draft::from(&reply) };
+    let draft = Draft {
+        flowed: cli.flowed,
+        ..Draft::from(&reply)
+    };
     let rendered = draft.render();
     let emails = |v: &[Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
     let to = emails(&reply.to);
@@ -144,7 +149,12 @@ fn run(cli: &Cli) -> Result<()> {
         }
     }
     if cli.mailto {
-        let link = mailto::link(to.first().map(|s| s.as_str()).unwrap_or(""), reply.in_reply_to.as_deref(), &cc, &reply.subject);
+        let link = mailto::link(
+            to.first().map(|s| s.as_str()).unwrap_or(""),
+            reply.in_reply_to.as_deref(),
+            &cc,
+            &reply.subject,
+        );
         if cli.json {
             json.insert("mailto".into(), link.into());
         } else {
@@ -152,7 +162,11 @@ fn run(cli: &Cli) -> Result<()> {
         }
     }
     if print && !cli.json {
-        let split = rendered.windows(2).position(|w| w == b"\n\n").map(|i| i + 2).unwrap_or(rendered.len());
+        let split = rendered
+            .windows(2)
+            .position(|w| w == b"\n\n")
+            .map(|i| i + 2)
+            .unwrap_or(rendered.len());
         let part = if cli.body_only {
             &rendered[split..]
         } else if cli.headers_only {
@@ -166,16 +180,33 @@ fn run(cli: &Cli) -> Result<()> {
     let sending = !print && !cli.mailto && !cli.git_send_email && (!cli.json || cli.yes || cli.dry_run);
     if cli.json && !sending {
         let addr_json = |v: &[Addr]| serde_json::to_value(v).unwrap_or_default();
-        json.insert("from".into(), from.as_ref().map(|f| serde_json::to_value(f).unwrap_or_default()).unwrap_or_default());
+        json.insert(
+            "from".into(),
+            from.as_ref()
+                .map(|f| serde_json::to_value(f).unwrap_or_default())
+                .unwrap_or_default(),
+        );
         json.insert("to".into(), addr_json(&reply.to));
         json.insert("cc".into(), addr_json(&reply.cc));
         json.insert("subject".into(), reply.subject.clone().into());
         json.insert("in_reply_to".into(), reply.in_reply_to.clone().into());
         json.insert("references".into(), reply.references.clone().into());
-        json.insert("draft_path".into(), draft_path.as_ref().map(|p| p.display().to_string()).into());
+        json.insert(
+            "draft_path".into(),
+            draft_path.as_ref().map(|p| p.display().to_string()).into(),
+        );
         json.insert("body".into(), reply.body.clone().into());
         json.insert("warnings".into(), reply.warnings.clone().into());
-        json.insert("notes".into(), reply.notes.iter().chain(&mail.body.notes).cloned().collect::<Vec<_>>().into());
+        json.insert(
+            "notes".into(),
+            reply
+                .notes
+                .iter()
+                .chain(&mail.body.notes)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
+        );
         if print {
             json.insert("draft".into(), String::from_utf8_lossy(&rendered).into_owned().into());
         }
@@ -190,7 +221,10 @@ fn run(cli: &Cli) -> Result<()> {
         if let Some(p) = &draft_path {
             drop(out);
             eprintln!("ksreply: draft: {}", p.display());
-            let compose_opts = compose::Options { original_text: Some(mail.body.text.clone()), ..compose_opts };
+            let compose_opts = compose::Options {
+                original_text: Some(mail.body.text.clone()),
+                ..compose_opts
+            };
             return compose::run(p, Some(&rendered), &config, &compose_opts);
         }
     }
@@ -204,11 +238,18 @@ fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<Stri
             "--trailer needs your name and address: set sendemail.from or user.name and user.email, or use --from",
         ));
     }
-    let spaced_stacking = match config.get("ksreply.quoteStacking").map(|v| v.trim().to_ascii_lowercase()) {
+    let spaced_stacking = match config
+        .get("ksreply.quoteStacking")
+        .map(|v| v.trim().to_ascii_lowercase())
+    {
         None => false,
         Some(v) if v == "spaced" => true,
         Some(v) if v == "compact" => false,
-        Some(v) => return Err(Error::usage(format!("ksreply.quoteStacking: {v:?} is not compact or spaced"))),
+        Some(v) => {
+            return Err(Error::usage(format!(
+                "ksreply.quoteStacking: {v:?} is not compact or spaced"
+            )))
+        }
     };
     Ok(reply::Options {
         mode: cli.recipients,
@@ -217,7 +258,10 @@ fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<Stri
         quote: QuoteOptions {
             prefix: cli.quote_prefix.clone(),
             keep_signature: cli.keep_signature,
-            attribution: cli.attribution.clone().or_else(|| config.get("ksreply.attribution").map(String::from)),
+            attribution: cli
+                .attribution
+                .clone()
+                .or_else(|| config.get("ksreply.attribution").map(String::from)),
             spaced_stacking,
             flowed: cli.flowed,
             no_quote: cli.no_quote,
@@ -236,10 +280,11 @@ fn run_check(cli: &Cli, config: &GitConfig, path: &std::path::Path) -> Result<()
         Some(_) => {
             let raw = load_message(cli, config)?;
             let mail = message::parse(&raw)?;
-            let from = draft
-                .from
-                .clone()
-                .or_else(|| config.identity(cli.identity.as_deref()).map(|(name, email)| Addr { name, email }));
+            let from = draft.from.clone().or_else(|| {
+                config
+                    .identity(cli.identity.as_deref())
+                    .map(|(name, email)| Addr { name, email })
+            });
             let me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
             let opts = reply_options(cli, config, from, me)?;
             (Some(reply::build(&mail, &opts).body), Some(mail.body.text.clone()))
@@ -300,7 +345,10 @@ fn load_message(cli: &Cli, config: &GitConfig) -> Result<Vec<u8>> {
                 return Err(Error::input(format!("{arg}: no such file, and not a Message-ID")));
             }
             let opts = RemoteOptions {
-                base: cli.base.clone().or_else(|| config.get("ksreply.baseurl").map(String::from)),
+                base: cli
+                    .base
+                    .clone()
+                    .or_else(|| config.get("ksreply.baseurl").map(String::from)),
                 url,
                 thread: cli.thread,
                 offline: cli.offline,
@@ -328,7 +376,10 @@ fn load_message(cli: &Cli, config: &GitConfig) -> Result<Vec<u8>> {
 fn save_draft(cli: &Cli, mail: &message::Mail, data: &[u8]) -> Result<Option<PathBuf>> {
     match &cli.draft {
         Some(p) => {
-            let parent_exists = p.parent().map(|d| d.as_os_str().is_empty() || d.is_dir()).unwrap_or(true);
+            let parent_exists = p
+                .parent()
+                .map(|d| d.as_os_str().is_empty() || d.is_dir())
+                .unwrap_or(true);
             if cli.git_send_email && !parent_exists {
                 warn(&format!("{} not written: its directory does not exist", p.display()));
                 return Ok(None);
@@ -344,7 +395,6 @@ fn save_draft(cli: &Cli, mail: &message::Mail, data: &[u8]) -> Result<Option<Pat
     }
 }
 
-
 /// `--plain-text`: quote text that is not a message (aerc's .OriginalText,
 /// a pasted paragraph), signature cut, no attribution.
 fn quote_plain_text(cli: &Cli) -> Result<()> {
@@ -353,7 +403,11 @@ fn quote_plain_text(cli: &Cli) -> Result<()> {
         path => source::file::read_path(std::path::Path::new(path))?,
     };
     let text = String::from_utf8_lossy(&data).replace("\r\n", "\n");
-    let opts = QuoteOptions { prefix: cli.quote_prefix.clone(), keep_signature: cli.keep_signature, ..Default::default() };
+    let opts = QuoteOptions {
+        prefix: cli.quote_prefix.clone(),
+        keep_signature: cli.keep_signature,
+        ..Default::default()
+    };
     let quoted = reply::quote::quote(&text, &opts);
     write_out(&mut std::io::stdout().lock(), quoted.as_bytes())
 }

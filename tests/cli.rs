@@ -79,7 +79,14 @@ fn seed_git_send_email_block_is_byte_identical_to_the_page() {
     let home = temp_home("gse");
     let o = ksreply(
         &home,
-        &["--recipients", "public-inbox", "--git-send-email", "--draft", "/path/to/YOUR_REPLY", SEED],
+        &[
+            "--recipients",
+            "public-inbox",
+            "--git-send-email",
+            "--draft",
+            "/path/to/YOUR_REPLY",
+            SEED,
+        ],
         None,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -103,7 +110,12 @@ fn print_draft_of_seed() {
     assert!(o.status.success());
     let d = stdout(&o);
     let (headers, body) = d.split_once("\n\n").unwrap();
-    assert!(headers.starts_with("From: Me <me@example.org>\nTo: Leon Romanovsky <leon@kernel.org>\nCc: Greg KH <greg@kroah.com>,"), "{headers}");
+    assert!(
+        headers.starts_with(
+            "From: Me <me@example.org>\nTo: Leon Romanovsky <leon@kernel.org>\nCc: Greg KH <greg@kroah.com>,"
+        ),
+        "{headers}"
+    );
     assert!(headers.contains("\nSubject: Re: [MAINTAINER SUMMIT] User-space requirements for accelerator drivers\n"));
     assert!(headers.contains("\nIn-Reply-To: <YT26ebT6xXWsnVMw@unreal>\n"));
     // Full chain: ten ids of the parent's References plus the parent.
@@ -137,17 +149,34 @@ fn stdin_filter_gives_the_same_draft() {
 #[test]
 fn default_removes_own_address_from_git_config() {
     let home = temp_home("own");
-    std::fs::write(home.join(".gitconfig"), "[user]\n\tname = Greg KH\n\temail = greg@kroah.com\n").unwrap();
+    std::fs::write(
+        home.join(".gitconfig"),
+        "[user]\n\tname = Greg KH\n\temail = greg@kroah.com\n",
+    )
+    .unwrap();
     let o = ksreply(&home, &["--json", "--print", SEED], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["from"]["email"], "greg@kroah.com");
-    let cc: Vec<&str> = v["cc"].as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap()).collect();
+    let cc: Vec<&str> = v["cc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap())
+        .collect();
     assert!(!cc.contains(&"greg@kroah.com"), "{cc:?}");
     assert_eq!(v["to"][0]["email"], "leon@kernel.org");
     // public-inbox mode keeps it, as the page does.
-    let o = ksreply(&home, &["--json", "--print", "--recipients", "public-inbox", SEED], None);
+    let o = ksreply(
+        &home,
+        &["--json", "--print", "--recipients", "public-inbox", SEED],
+        None,
+    );
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["cc"].as_array().unwrap().iter().any(|a| a["email"] == "greg@kroah.com"));
+    assert!(v["cc"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["email"] == "greg@kroah.com"));
 }
 
 #[test]
@@ -156,7 +185,16 @@ fn json_has_the_documented_keys_and_writes_the_draft() {
     let o = ksreply(&home, &["--from", "me@example.org", "--json", SEED], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for key in ["from", "to", "cc", "subject", "in_reply_to", "references", "draft_path", "body"] {
+    for key in [
+        "from",
+        "to",
+        "cc",
+        "subject",
+        "in_reply_to",
+        "references",
+        "draft_path",
+        "body",
+    ] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["in_reply_to"], "YT26ebT6xXWsnVMw@unreal");
@@ -219,7 +257,11 @@ fn mbox_pick_by_msgid_and_latest() {
         assert!(std::env::var_os("CI").is_none(), "../shared is missing in CI");
         return;
     }
-    let o = ksreply(&home, &["--json", "--print", "--msgid", "<YT26ebT6xXWsnVMw@unreal>", mbox], None);
+    let o = ksreply(
+        &home,
+        &["--json", "--print", "--msgid", "<YT26ebT6xXWsnVMw@unreal>", mbox],
+        None,
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["in_reply_to"], "YT26ebT6xXWsnVMw@unreal");
@@ -227,5 +269,8 @@ fn mbox_pick_by_msgid_and_latest() {
     assert!(o.status.success());
     let o = ksreply(&home, &["--json", "--print", mbox], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert!(v["references"].as_array().unwrap().len() == 1, "first message of the thread starts it");
+    assert!(
+        v["references"].as_array().unwrap().len() == 1,
+        "first message of the thread starts it"
+    );
 }

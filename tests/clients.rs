@@ -50,9 +50,15 @@ fn seed() -> PathBuf {
 
 /// A message of ../shared/corpus (or $KSREPLY_SHARED/corpus).
 fn corpus(rel: &str) -> PathBuf {
-    let shared = std::env::var_os("KSREPLY_SHARED").map(PathBuf::from).unwrap_or_else(|| root().join("../shared"));
+    let shared = std::env::var_os("KSREPLY_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
     let p = shared.join("corpus").join(rel);
-    assert!(p.is_file(), "{} is missing: these tests read the shared corpus (set KSREPLY_SHARED)", p.display());
+    assert!(
+        p.is_file(),
+        "{} is missing: these tests read the shared corpus (set KSREPLY_SHARED)",
+        p.display()
+    );
     p
 }
 
@@ -60,7 +66,10 @@ fn require(program: &str, package: &str) {
     let found = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
         .unwrap_or(false);
-    assert!(found, "{program} is not installed (Debian package {package}); this test drives the real program");
+    assert!(
+        found,
+        "{program} is not installed (Debian package {package}); this test drives the real program"
+    );
 }
 
 /// The world a mail client and ksreply live in: a temp dir with HOME,
@@ -74,13 +83,23 @@ impl ClientEnv {
     fn new(label: &str, sink: Option<&SmtpSink>) -> ClientEnv {
         let dir = TempDir::new(label);
         let env = ClientEnv { dir };
-        for d in ["home/.config", "home/.local/state", "home/.cache", "home/.local/share", "bin", "tmp"] {
+        for d in [
+            "home/.config",
+            "home/.local/state",
+            "home/.cache",
+            "home/.local/share",
+            "bin",
+            "tmp",
+        ] {
             std::fs::create_dir_all(env.path().join(d)).unwrap();
         }
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_ksreply"), env.path().join("bin/ksreply")).unwrap();
         let mut git = String::from("[user]\n\tname = Test Sender\n\temail = sender@example.org\n");
         if let Some(s) = sink {
-            git.push_str(&format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n", s.port()));
+            git.push_str(&format!(
+                "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
+                s.port()
+            ));
         }
         std::fs::write(env.home().join(".gitconfig"), git).unwrap();
         script(
@@ -124,7 +143,10 @@ impl ClientEnv {
             ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
             // The temp dir is under target/, inside this checkout: keep git
             // from reading the checkout's .git/config (and its identity).
-            ("GIT_CEILING_DIRECTORIES".into(), self.path().parent().unwrap().display().to_string()),
+            (
+                "GIT_CEILING_DIRECTORIES".into(),
+                self.path().parent().unwrap().display().to_string(),
+            ),
             ("GIT_EDITOR".into(), self.p("git-editor.sh")),
             ("EMAIL".into(), "sender@example.org".into()),
         ]
@@ -133,7 +155,11 @@ impl ClientEnv {
     /// `ksreply ARGS` run directly, in the same environment.
     fn ksreply(&self, args: &[&str]) -> std::process::Output {
         let mut c = Command::new(env!("CARGO_BIN_EXE_ksreply"));
-        c.env_clear().envs(self.vars()).current_dir(self.path()).args(args).stdin(std::process::Stdio::null());
+        c.env_clear()
+            .envs(self.vars())
+            .current_dir(self.path())
+            .args(args)
+            .stdin(std::process::Stdio::null());
         c.output().unwrap()
     }
 
@@ -161,17 +187,23 @@ impl ClientEnv {
 
     fn recorded(&self, prefix: &str) -> Vec<(Vec<String>, String)> {
         (0..)
-            .map(|n| (self.path().join(format!("{prefix}-{n}.args")), self.path().join(format!("{prefix}-{n}.eml"))))
+            .map(|n| {
+                (
+                    self.path().join(format!("{prefix}-{n}.args")),
+                    self.path().join(format!("{prefix}-{n}.eml")),
+                )
+            })
             .take_while(|(_, m)| m.exists())
             .map(|(a, m)| {
                 let args = std::fs::read_to_string(a).unwrap().lines().map(String::from).collect();
-                (args, String::from_utf8_lossy(&std::fs::read(m).unwrap()).replace("\r\n", "\n"))
+                (
+                    args,
+                    String::from_utf8_lossy(&std::fs::read(m).unwrap()).replace("\r\n", "\n"),
+                )
             })
             .collect()
     }
 }
-
-
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
@@ -179,7 +211,11 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 }
 
 fn msg_ids(v: &str) -> Vec<String> {
-    v.split('<').skip(1).filter_map(|s| s.split_once('>')).map(|(id, _)| id.to_string()).collect()
+    v.split('<')
+        .skip(1)
+        .filter_map(|s| s.split_once('>'))
+        .map(|(id, _)| id.to_string())
+        .collect()
 }
 
 fn body(msg: &str) -> &str {
@@ -187,7 +223,11 @@ fn body(msg: &str) -> &str {
 }
 
 fn json_emails(v: &serde_json::Value) -> Vec<String> {
-    v.as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap().to_lowercase()).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap().to_lowercase())
+        .collect()
 }
 
 /// The reply as it should arrive, from what `ksreply --json` drafts for the
@@ -195,13 +235,38 @@ fn json_emails(v: &serde_json::Value) -> Vec<String> {
 fn assert_reply_matches(sent: &str, rcpts: &[String], want: &serde_json::Value, ctx: &str) {
     let to = json_emails(&want["to"]);
     let cc = json_emails(&want["cc"]);
-    assert_eq!(header(sent, "To").map(|v| emails(&v)), Some(to.clone()), "To\n{ctx}\n{sent}");
-    assert_eq!(header(sent, "Cc").map(|v| emails(&v)).unwrap_or_default(), cc, "Cc\n{ctx}\n{sent}");
+    assert_eq!(
+        header(sent, "To").map(|v| emails(&v)),
+        Some(to.clone()),
+        "To\n{ctx}\n{sent}"
+    );
+    assert_eq!(
+        header(sent, "Cc").map(|v| emails(&v)).unwrap_or_default(),
+        cc,
+        "Cc\n{ctx}\n{sent}"
+    );
     let irt = want["in_reply_to"].as_str().unwrap();
-    assert_eq!(header(sent, "In-Reply-To"), Some(format!("<{irt}>")), "In-Reply-To\n{ctx}\n{sent}");
-    let refs: Vec<String> = want["references"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
-    assert_eq!(header(sent, "References").map(|v| msg_ids(&v)), Some(refs), "References\n{ctx}\n{sent}");
-    assert_eq!(header(sent, "Subject").as_deref(), want["subject"].as_str(), "Subject\n{ctx}");
+    assert_eq!(
+        header(sent, "In-Reply-To"),
+        Some(format!("<{irt}>")),
+        "In-Reply-To\n{ctx}\n{sent}"
+    );
+    let refs: Vec<String> = want["references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        header(sent, "References").map(|v| msg_ids(&v)),
+        Some(refs),
+        "References\n{ctx}\n{sent}"
+    );
+    assert_eq!(
+        header(sent, "Subject").as_deref(),
+        want["subject"].as_str(),
+        "Subject\n{ctx}"
+    );
     assert_eq!(
         sorted(rcpts.iter().map(|r| r.to_lowercase()).collect()),
         sorted(to.into_iter().chain(cc).collect()),
@@ -289,7 +354,11 @@ fn neomutt_macro_replies_with_ksreply_through_aiosmtpd() {
     let run = launcher(
         &env.path().join("run-neomutt.sh"),
         &env.vars(),
-        &format!("neomutt -n -F {} -f {}", tmux::sq(&rc.display().to_string()), tmux::sq(&env.p("mail"))),
+        &format!(
+            "neomutt -n -F {} -f {}",
+            tmux::sq(&rc.display().to_string()),
+            tmux::sq(&env.p("mail"))
+        ),
     );
     let t = Tmux::start("neomutt", env.path(), &run);
     t.diag_file(&rc);
@@ -299,18 +368,29 @@ fn neomutt_macro_replies_with_ksreply_through_aiosmtpd() {
 
     let cases = [(seed(), SEED_ID, SEED_SUBJECT), (lm81.clone(), LM81_ID, LM81_SUBJECT)];
     for (n, (file, id, subject)) in cases.iter().enumerate() {
-        let others: Vec<&str> = [SEED_SUBJECT, LM81_SUBJECT, ROBOT_SUBJECT].into_iter().filter(|s| s != subject).collect();
+        let others: Vec<&str> = [SEED_SUBJECT, LM81_SUBJECT, ROBOT_SUBJECT]
+            .into_iter()
+            .filter(|s| s != subject)
+            .collect();
         neomutt_limit(&t, id, subject, &others);
         t.keys(&["R"]);
-        let pane = t.wait_for("ksreply's confirmation menu", |p| p.contains("Send this reply?") && p.contains("> send"));
+        let pane = t.wait_for("ksreply's confirmation menu", |p| {
+            p.contains("Send this reply?") && p.contains("> send")
+        });
         assert!(pane.contains("ksreply: draft: "), "{}", t.report());
-        assert!(pane.contains("From:    Test Sender <sender@example.org>"), "{}", t.report());
+        assert!(
+            pane.contains("From:    Test Sender <sender@example.org>"),
+            "{}",
+            t.report()
+        );
         t.keys(&["Enter"]);
         t.wait_until("the reply at aiosmtpd", || sink.messages().len() > n);
         let pane = t.wait_text("Press any key to continue...");
         assert!(pane.contains("ksreply: sent <"), "{}", t.report());
         t.keys(&["Space"]);
-        t.wait_for("neomutt's index again", |p| !p.contains("Press any key") && p.contains(subject));
+        t.wait_for("neomutt's index again", |p| {
+            !p.contains("Press any key") && p.contains(subject)
+        });
 
         let msgs: Vec<Received> = sink.messages();
         assert_eq!(msgs.len(), n + 1);
@@ -319,22 +399,37 @@ fn neomutt_macro_replies_with_ksreply_through_aiosmtpd() {
         let ctx = t.report();
         assert_reply_matches(&sent, &m.rcpt_tos, &env.json(file), &ctx);
         assert_eq!(m.mail_from, "sender@example.org");
-        assert_eq!(header(&sent, "From").as_deref(), Some("Test Sender <sender@example.org>"));
+        assert_eq!(
+            header(&sent, "From").as_deref(),
+            Some("Test Sender <sender@example.org>")
+        );
         assert_eq!(header(&sent, "In-Reply-To"), Some(format!("<{id}>")), "{ctx}");
-        assert!(sent.ends_with("\nReply written by the test editor.\n"), "the editor's line\n{sent}");
+        assert!(
+            sent.ends_with("\nReply written by the test editor.\n"),
+            "the editor's line\n{sent}"
+        );
     }
     // Spot checks independent of ksreply's own JSON.
     let msgs = sink.messages();
     let seed_reply = String::from_utf8_lossy(&msgs[0].data).replace("\r\n", "\n");
-    assert_eq!(header(&seed_reply, "To").as_deref(), Some("Leon Romanovsky <leon@kernel.org>"));
+    assert_eq!(
+        header(&seed_reply, "To").as_deref(),
+        Some("Leon Romanovsky <leon@kernel.org>")
+    );
     let refs = msg_ids(&header(&seed_reply, "References").unwrap());
-    assert_eq!((refs.len(), refs[0].as_str(), refs[10].as_str()), (11, "877dfop2lx.fsf@meer.lwn.net", SEED_ID));
+    assert_eq!(
+        (refs.len(), refs[0].as_str(), refs[10].as_str()),
+        (11, "877dfop2lx.fsf@meer.lwn.net", SEED_ID)
+    );
     assert!(emails(&header(&seed_reply, "Cc").unwrap()).contains(&"ksummit@lists.linux.dev".to_string()));
     assert!(body(&seed_reply).starts_with("On Sun, Sep 12, 2021 at 11:29:45AM +0300, Leon Romanovsky wrote:\n> "));
     let lm81_reply = String::from_utf8_lossy(&msgs[1].data).replace("\r\n", "\n");
     assert_eq!(emails(&header(&lm81_reply, "To").unwrap()), ["linux@roeck-us.net"]);
     assert_eq!(msg_ids(&header(&lm81_reply, "References").unwrap()).len(), 7);
-    assert!(env.recorded("neomutt-sendmail").is_empty(), "neomutt itself sent nothing");
+    assert!(
+        env.recorded("neomutt-sendmail").is_empty(),
+        "neomutt itself sent nothing"
+    );
 
     // Why the recipe unsets pipe_decode: decoded and weeded, the message
     // reaches ksreply without its Message-ID, and the reply is not threaded.
@@ -344,12 +439,20 @@ fn neomutt_macro_replies_with_ksreply_through_aiosmtpd() {
     t.keys(&["|"]);
     t.wait_text("Pipe to command:");
     let decoded = env.path().join("decoded.json");
-    t.type_text(&format!("ksreply --json - > {}", tmux::sq(&decoded.display().to_string())));
+    t.type_text(&format!(
+        "ksreply --json - > {}",
+        tmux::sq(&decoded.display().to_string())
+    ));
     t.keys(&["Enter"]);
     t.wait_text("Press any key to continue...");
-    t.wait_until("decoded.json", || std::fs::read(&decoded).is_ok_and(|d| d.ends_with(b"}\n")));
+    t.wait_until("decoded.json", || {
+        std::fs::read(&decoded).is_ok_and(|d| d.ends_with(b"}\n"))
+    });
     let j: serde_json::Value = serde_json::from_slice(&std::fs::read(&decoded).unwrap()).unwrap();
-    assert!(j["in_reply_to"].is_null() && j["references"].as_array().unwrap().is_empty(), "{j}");
+    assert!(
+        j["in_reply_to"].is_null() && j["references"].as_array().unwrap().is_empty(),
+        "{j}"
+    );
     assert_eq!(sink.messages().len(), 2);
 }
 
@@ -369,17 +472,26 @@ fn neomutt_sends_the_ksreply_draft_itself() {
     mboxrd(&mbox, &[&lm81, &nul]);
     let rc = neomuttrc(&env, &mbox.display().to_string());
     env.recording_sendmail("neomutt-sendmail");
-    script(&env.path().join("mutt-editor.sh"), "printf '\\nReply written in neomutt'\\''s editor.\\n' >> \"$1\"");
+    script(
+        &env.path().join("mutt-editor.sh"),
+        "printf '\\nReply written in neomutt'\\''s editor.\\n' >> \"$1\"",
+    );
     let mut vars = env.vars();
     vars.push(("EDITOR".into(), env.p("mutt-editor.sh")));
     vars.push(("VISUAL".into(), env.p("mutt-editor.sh")));
     let run = launcher(
         &env.path().join("run-neomutt.sh"),
         &vars,
-        &format!("neomutt -n -F {} -f {}", tmux::sq(&rc.display().to_string()), tmux::sq(&mbox.display().to_string())),
+        &format!(
+            "neomutt -n -F {} -f {}",
+            tmux::sq(&rc.display().to_string()),
+            tmux::sq(&mbox.display().to_string())
+        ),
     );
     let t = Tmux::start("neomutt-h", env.path(), &run);
-    t.wait_for("neomutt's index", |p| p.contains(NUL_SUBJECT) && p.contains(LM81_SUBJECT));
+    t.wait_for("neomutt's index", |p| {
+        p.contains(NUL_SUBJECT) && p.contains(LM81_SUBJECT)
+    });
     neomutt_limit(&t, NUL_ID, NUL_SUBJECT, &[LM81_SUBJECT]);
     t.keys(&["M-R"]);
     t.wait_text("To: Laurent Pinchart <laurent.pinchart@ideasonboard.com>");
@@ -407,14 +519,28 @@ fn neomutt_sends_the_ksreply_draft_itself() {
     let ctx = t.report();
     assert_reply_matches(sent, &rcpts, &env.json(&nul), &ctx);
     assert_eq!(header(sent, "In-Reply-To"), Some(format!("<{NUL_ID}>")));
-    assert_eq!(header(sent, "From").as_deref(), Some("Test Sender <sender@example.org>"));
+    assert_eq!(
+        header(sent, "From").as_deref(),
+        Some("Test Sender <sender@example.org>")
+    );
     let b = body(sent);
-    assert!(b.starts_with("On Thu, Oct 26, 2023 at 04:51:55PM +0300, Laurent Pinchart wrote:\n"), "{sent}");
-    assert!(b.contains("\n> the source tree, we're doing something wrong.\n"), "{sent}");
+    assert!(
+        b.starts_with("On Thu, Oct 26, 2023 at 04:51:55PM +0300, Laurent Pinchart wrote:\n"),
+        "{sent}"
+    );
+    assert!(
+        b.contains("\n> the source tree, we're doing something wrong.\n"),
+        "{sent}"
+    );
     assert!(!b.contains("> Regards,"), "signature cut\n{sent}");
     assert!(b.ends_with("\nReply written in neomutt's editor.\n"), "{sent}");
     // The macro's temp file is gone.
-    let left: Vec<_> = std::fs::read_dir(env.path().join("tmp")).unwrap().flatten().map(|e| e.file_name()).filter(|n| n.to_string_lossy().starts_with("tmp.")).collect();
+    let left: Vec<_> = std::fs::read_dir(env.path().join("tmp"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .filter(|n| n.to_string_lossy().starts_with("tmp."))
+        .collect();
     assert!(left.is_empty(), "mktemp files left: {left:?}");
 }
 
@@ -426,7 +552,10 @@ fn decode_qp(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'=' && i + 2 < b.len() {
-            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            if let Some(v) = std::str::from_utf8(&b[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 out.push(v);
                 i += 3;
                 continue;
@@ -489,7 +618,9 @@ fn aerc_filter(t: &Tmux, from: &str, subject: &str, others: &[&str]) {
     t.keys(&[":"]);
     t.type_text(&format!("filter -f {from}"));
     t.keys(&["Enter"]);
-    t.wait_for(&format!("aerc's list filtered to {from}"), |p| p.contains(subject) && others.iter().all(|o| !p.contains(o)));
+    t.wait_for(&format!("aerc's list filtered to {from}"), |p| {
+        p.contains(subject) && others.iter().all(|o| !p.contains(o))
+    });
     t.keys(&["k"]);
 }
 
@@ -531,14 +662,28 @@ fn aerc_pipe_binding_and_reply_template() {
     );
     let run = launcher(&env.path().join("run-aerc.sh"), &env.vars(), "aerc");
     let t = Tmux::start("aerc", env.path(), &run);
-    t.wait_for("aerc's message list", |p| p.contains(LM81_SUBJECT) && p.contains(NUL_SUBJECT) && p.contains("Leon Romanovsky"));
+    t.wait_for("aerc's message list", |p| {
+        p.contains(LM81_SUBJECT) && p.contains(NUL_SUBJECT) && p.contains("Leon Romanovsky")
+    });
 
     // The :pipe binding.
-    aerc_filter(&t, "leon@kernel.org", "User-space requirements for accelerator", &[LM81_SUBJECT, NUL_SUBJECT]);
-    let pane = aerc_act(&t, &["r", "k"], "ksreply's confirmation menu in aerc's terminal tab", |p| {
-        p.contains("Send this reply?") && p.contains("> send")
-    });
-    assert!(pane.contains("To:      Leon Romanovsky <leon@kernel.org>"), "{}", t.report());
+    aerc_filter(
+        &t,
+        "leon@kernel.org",
+        "User-space requirements for accelerator",
+        &[LM81_SUBJECT, NUL_SUBJECT],
+    );
+    let pane = aerc_act(
+        &t,
+        &["r", "k"],
+        "ksreply's confirmation menu in aerc's terminal tab",
+        |p| p.contains("Send this reply?") && p.contains("> send"),
+    );
+    assert!(
+        pane.contains("To:      Leon Romanovsky <leon@kernel.org>"),
+        "{}",
+        t.report()
+    );
     t.keys(&["Enter"]);
     t.wait_until("the reply at aiosmtpd", || !sink.messages().is_empty());
     t.wait_text("Process complete, press any key to close.");
@@ -552,8 +697,15 @@ fn aerc_pipe_binding_and_reply_template() {
     assert!(sent.ends_with("\nReply written by the test editor.\n"), "{sent}");
 
     // The template route.
-    aerc_filter(&t, "laurent.pinchart@ideasonboard.com", NUL_SUBJECT, &[LM81_SUBJECT, "Leon Romanovsky"]);
-    let pane = aerc_act(&t, &["r", "t"], "aerc's composer", |p| p.contains("[test editor: waiting for Enter]"));
+    aerc_filter(
+        &t,
+        "laurent.pinchart@ideasonboard.com",
+        NUL_SUBJECT,
+        &[LM81_SUBJECT, "Leon Romanovsky"],
+    );
+    let pane = aerc_act(&t, &["r", "t"], "aerc's composer", |p| {
+        p.contains("[test editor: waiting for Enter]")
+    });
     let want = env.ksreply(&["--print", "--body-only", nul.to_str().unwrap()]);
     let want = String::from_utf8(want.stdout).unwrap();
     // The template's attribution line is ksreply's, and every line of
@@ -565,9 +717,22 @@ fn aerc_pipe_binding_and_reply_template() {
             None => panic!("composer lacks {line:?} (in order)\n{}", t.report()),
         }
     }
-    assert!(pane.contains(">>>>> [1]: https://elixir.bootlin.com/"), "ksreply's stacked quote\n{}", t.report());
-    assert!(!pane.contains("> Regards,") && !pane.contains("> -- "), "signature cut\n{}", t.report());
-    assert!(pane.contains("To: \"Laurent Pinchart\" <laurent.pinchart@ideasonboard.com>") || pane.contains("To: Laurent Pinchart <laurent.pinchart@ideasonboard.com>"), "{}", t.report());
+    assert!(
+        pane.contains(">>>>> [1]: https://elixir.bootlin.com/"),
+        "ksreply's stacked quote\n{}",
+        t.report()
+    );
+    assert!(
+        !pane.contains("> Regards,") && !pane.contains("> -- "),
+        "signature cut\n{}",
+        t.report()
+    );
+    assert!(
+        pane.contains("To: \"Laurent Pinchart\" <laurent.pinchart@ideasonboard.com>")
+            || pane.contains("To: Laurent Pinchart <laurent.pinchart@ideasonboard.com>"),
+        "{}",
+        t.report()
+    );
     t.keys(&["Enter"]);
     t.wait_text("Send this email?");
     t.keys(&["y"]);
@@ -575,8 +740,14 @@ fn aerc_pipe_binding_and_reply_template() {
     let rec = env.recorded("aerc-sendmail");
     let (args, sent) = &rec[0];
     assert_eq!(header(sent, "In-Reply-To"), Some(format!("<{NUL_ID}>")), "{sent}");
-    assert_eq!(msg_ids(&header(sent, "References").unwrap()).last().map(String::as_str), Some(NUL_ID));
-    assert!(args.iter().any(|a| a == "laurent.pinchart@ideasonboard.com"), "{args:?}");
+    assert_eq!(
+        msg_ids(&header(sent, "References").unwrap()).last().map(String::as_str),
+        Some(NUL_ID)
+    );
+    assert!(
+        args.iter().any(|a| a == "laurent.pinchart@ideasonboard.com"),
+        "{args:?}"
+    );
     let text = decode_qp(body(sent));
     let mut rest = text.as_str();
     for line in want.lines().filter(|l| !l.is_empty()) {
@@ -586,12 +757,23 @@ fn aerc_pipe_binding_and_reply_template() {
         }
     }
     assert!(text.trim_end().ends_with("Reply written in aerc."), "{text}");
-    assert_eq!(sink.messages().len(), 1, "the template route sent through aerc, not ksreply");
+    assert_eq!(
+        sink.messages().len(),
+        1,
+        "the template route sent through aerc, not ksreply"
+    );
 
     // aerc's usual quoted reply (`rq`, `:reply -aq`) with ksreply as the
     // default quoted-reply template (aerc.conf).
-    aerc_filter(&t, "linux@roeck-us.net", LM81_SUBJECT, &[NUL_SUBJECT, "Leon Romanovsky"]);
-    let pane = aerc_act(&t, &["r", "q"], "aerc's composer", |p| p.contains("[test editor: waiting for Enter]"));
+    aerc_filter(
+        &t,
+        "linux@roeck-us.net",
+        LM81_SUBJECT,
+        &[NUL_SUBJECT, "Leon Romanovsky"],
+    );
+    let pane = aerc_act(&t, &["r", "q"], "aerc's composer", |p| {
+        p.contains("[test editor: waiting for Enter]")
+    });
     let pane: String = pane.lines().map(|l| l.trim_end().to_string() + "\n").collect();
     assert!(
         pane.contains("On Mon, Mar 08, 2021 at 02:39:34PM -0800, Guenter Roeck wrote:\n> On Mon, Mar 08, 2021 at 08:27:30PM +0000, Chris Packham wrote:\n> [ ... ]\n>>> Other than that,"),
@@ -610,24 +792,50 @@ fn aerc_pipe_binding_and_reply_template() {
 fn recipes_are_documented() {
     let doc = std::fs::read_to_string(root().join("docs/mail-clients.md")).unwrap();
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let help = Command::new(env!("CARGO_BIN_EXE_ksreply")).arg("--help").env("NO_COLOR", "1").output().unwrap();
+    let help = Command::new(env!("CARGO_BIN_EXE_ksreply"))
+        .arg("--help")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     // clap wraps the help text at the terminal's width: compare words.
     let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let help = words(&String::from_utf8(help.stdout).unwrap());
     let lines = |f: &str| -> Vec<String> {
-        support(f).lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(String::from).collect()
+        support(f)
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect()
     };
-    for f in ["ksreply-neomuttrc", "ksreply-aerc-binds.conf", "ksreply-aerc-template", "ksreply-aerc.conf"] {
+    for f in [
+        "ksreply-neomuttrc",
+        "ksreply-aerc-binds.conf",
+        "ksreply-aerc-template",
+        "ksreply-aerc.conf",
+    ] {
         for l in lines(f) {
-            assert!(doc.contains(&l), "docs/mail-clients.md lacks {l:?} from tests/support/{f}");
+            assert!(
+                doc.contains(&l),
+                "docs/mail-clients.md lacks {l:?} from tests/support/{f}"
+            );
         }
     }
-    let key: Vec<String> = lines("ksreply-neomuttrc").into_iter().filter(|l| l.starts_with("macro")).chain(lines("ksreply-aerc-binds.conf")).collect();
+    let key: Vec<String> = lines("ksreply-neomuttrc")
+        .into_iter()
+        .filter(|l| l.starts_with("macro"))
+        .chain(lines("ksreply-aerc-binds.conf"))
+        .collect();
     for l in &key {
         assert!(readme.contains(l.as_str()), "README.md lacks {l:?}");
-        assert!(help.contains(&words(l)), "ksreply --help (and so the man page) lacks {l:?}");
+        assert!(
+            help.contains(&words(l)),
+            "ksreply --help (and so the man page) lacks {l:?}"
+        );
     }
     assert!(help.contains("unset pipe_decode") && readme.contains("unset pipe_decode"));
     let template: Vec<String> = lines("ksreply-aerc-template");
-    assert!(template.iter().all(|l| help.contains(&words(l))), "ksreply --help lacks the aerc template");
+    assert!(
+        template.iter().all(|l| help.contains(&words(l))),
+        "ksreply --help lacks the aerc template"
+    );
 }

@@ -20,7 +20,10 @@ fn documented_install_commands() -> String {
         .split_once("<!-- install-completions -->")
         .expect("docs/mail-clients.md marks its install commands with <!-- install-completions -->")
         .1;
-    let block = after.trim_start().strip_prefix("```sh\n").expect("a ```sh block after the marker");
+    let block = after
+        .trim_start()
+        .strip_prefix("```sh\n")
+        .expect("a ```sh block after the marker");
     block.split_once("\n```").expect("the block ends").0.to_string()
 }
 
@@ -37,7 +40,11 @@ fn install(home: &Path) {
         .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run bash: {e}"));
-    assert!(o.status.success(), "the documented install commands failed:\n{cmds}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "the documented install commands failed:\n{cmds}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 #[test]
@@ -45,7 +52,10 @@ fn documented_install_puts_each_shell_file_in_place() {
     let home = TempDir::new("completions-install");
     install(home.path());
     for (shipped, installed) in [
-        ("completions/ksreply.bash", ".local/share/bash-completion/completions/ksreply"),
+        (
+            "completions/ksreply.bash",
+            ".local/share/bash-completion/completions/ksreply",
+        ),
         ("completions/_ksreply", ".zfunc/_ksreply"),
         ("completions/ksreply.fish", ".config/fish/completions/ksreply.fish"),
     ] {

@@ -27,8 +27,16 @@ fn corpus_files(shared: &Path) -> Vec<PathBuf> {
 }
 
 const ALLOWED_HEADERS: &[&str] = &[
-    "from", "to", "cc", "bcc", "subject", "in-reply-to", "references",
-    "mime-version", "content-type", "content-transfer-encoding",
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "subject",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
 ];
 
 /// Header names of a rendered draft (continuation lines skipped).
@@ -64,8 +72,10 @@ fn every_corpus_file_prints_a_draft_or_a_clean_error() {
             Some(0) => {
                 drafted += 1;
                 let out = String::from_utf8_lossy(&o.stdout);
-                let bad: Vec<String> =
-                    header_names(&out).into_iter().filter(|h| !ALLOWED_HEADERS.contains(&h.as_str())).collect();
+                let bad: Vec<String> = header_names(&out)
+                    .into_iter()
+                    .filter(|h| !ALLOWED_HEADERS.contains(&h.as_str()))
+                    .collect();
                 if !bad.is_empty() {
                     failures.push(format!("{name}: unexpected headers {bad:?}"));
                 }
@@ -77,8 +87,18 @@ fn every_corpus_file_prints_a_draft_or_a_clean_error() {
             other => failures.push(format!("{name}: exit {other:?}: {}", err.trim_end())),
         }
     }
-    assert!(failures.is_empty(), "{} of {} files failed:\n{}", failures.len(), files.len(), failures.join("\n"));
-    assert!(drafted * 100 / files.len() >= 95, "only {drafted} of {} drafted", files.len());
+    assert!(
+        failures.is_empty(),
+        "{} of {} files failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+    assert!(
+        drafted * 100 / files.len() >= 95,
+        "only {drafted} of {} drafted",
+        files.len()
+    );
 }
 
 /// Every message inside every mbox, through the library (parse, reply,
@@ -96,7 +116,9 @@ fn every_message_of_every_mbox_round_trips() {
         for raw in ksreply::message::mbox::split(&data) {
             count += 1;
             let raw = ksreply::message::mbox::unescape(ksreply::message::mbox::trim_separator_newline(raw));
-            let Ok(mail) = ksreply::message::parse(&raw) else { continue };
+            let Ok(mail) = ksreply::message::parse(&raw) else {
+                continue;
+            };
             let reply = ksreply::reply::build(&mail, &ksreply::reply::Options::default());
             let draft = ksreply::draft::Draft::from(&reply);
             let rendered = draft.render();

@@ -75,14 +75,25 @@ fn archive() -> &'static Archive {
             .filter(|p| p.extension().is_some_and(|e| e == "eml"))
             .collect();
         thread.sort();
-        let thread_ids: Vec<String> = thread.iter().map(|p| message_id_of(&fs::read(p).unwrap()).unwrap()).collect();
+        let thread_ids: Vec<String> = thread
+            .iter()
+            .map(|p| message_id_of(&fs::read(p).unwrap()).unwrap())
+            .collect();
         let thread_newest = newest_by_date(&thread);
         files.extend(thread.iter().rev().cloned());
 
         let inbox = PublicInbox::start("test", "test@example.org", &files);
-        assert!(inbox.not_imported().is_empty(), "not imported: {:?}", inbox.not_imported().iter().map(|n| n.label()).collect::<Vec<_>>());
+        assert!(
+            inbox.not_imported().is_empty(),
+            "not imported: {:?}",
+            inbox.not_imported().iter().map(|n| n.label()).collect::<Vec<_>>()
+        );
         let _ = fs::remove_dir_all(&dir);
-        Archive { inbox, thread_ids, thread_newest }
+        Archive {
+            inbox,
+            thread_ids,
+            thread_newest,
+        }
     })
 }
 
@@ -95,7 +106,11 @@ fn shared() -> PathBuf {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
     };
-    assert!(dir.join("corpus").is_dir(), "the shared test data is missing: set KSREPLY_SHARED (tried {})", dir.display());
+    assert!(
+        dir.join("corpus").is_dir(),
+        "the shared test data is missing: set KSREPLY_SHARED (tried {})",
+        dir.display()
+    );
     dir
 }
 
@@ -129,8 +144,17 @@ fn newest_by_date(files: &[PathBuf]) -> String {
         \x20   t = email.utils.parsedate_to_datetime(m['Date']).timestamp()\n\
         \x20   if best is None or t >= best[0]: best = (t, f)\n\
         print(best[1])\n";
-    let out = Command::new("python3").arg("-c").arg(script).args(files).output().expect("python3");
-    assert!(out.status.success(), "python3: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(files)
+        .output()
+        .expect("python3");
+    assert!(
+        out.status.success(),
+        "python3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let newest = PathBuf::from(String::from_utf8(out.stdout).unwrap().trim());
     message_id_of(&fs::read(newest).unwrap()).unwrap()
 }
@@ -230,19 +254,35 @@ impl Run {
     }
 
     fn fails(&self, code: i32, needles: &[&str]) -> &Run {
-        assert_eq!(self.code, code, "ksreply {:?}: exit {} (want {code}):\n{}{}", self.args, self.code, self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "ksreply {:?}: exit {} (want {code}):\n{}{}",
+            self.args, self.code, self.stdout, self.stderr
+        );
         for n in needles {
-            assert!(self.stderr.contains(n), "ksreply {:?}: stderr lacks {n:?}:\n{}", self.args, self.stderr);
+            assert!(
+                self.stderr.contains(n),
+                "ksreply {:?}: stderr lacks {n:?}:\n{}",
+                self.args,
+                self.stderr
+            );
         }
         // Errors are one line, starting with "ksreply: ".
-        assert_eq!(self.stderr.lines().count(), 1, "ksreply {:?}: not one line:\n{}", self.args, self.stderr);
+        assert_eq!(
+            self.stderr.lines().count(),
+            1,
+            "ksreply {:?}: not one line:\n{}",
+            self.args,
+            self.stderr
+        );
         assert!(self.stderr.starts_with("ksreply: "), "{}", self.stderr);
         self
     }
 
     fn json(&self) -> serde_json::Value {
         self.ok();
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("ksreply {:?}: bad JSON ({e}):\n{}", self.args, self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("ksreply {:?}: bad JSON ({e}):\n{}", self.args, self.stdout))
     }
 
     /// The reply's In-Reply-To (the id of the message answered).
@@ -281,7 +321,10 @@ fn every_argument_form_fetches_the_message() {
         // msgid.link and patch.msgid.link carry the id; the base archive
         // is asked (no network needed here: the base is local).
         (format!("https://msgid.link/{SEED_ID}"), SEED_ID),
-        (format!("https://patch.msgid.link/{}", escape_msgid_path(PLUS_ID)), PLUS_ID),
+        (
+            format!("https://patch.msgid.link/{}", escape_msgid_path(PLUS_ID)),
+            PLUS_ID,
+        ),
         // A host without an inbox in the URL: public-inbox redirects the
         // /ID/ page to the inbox that has the message.
         (format!("{root}{SEED_ID}/"), SEED_ID),
@@ -310,7 +353,13 @@ fn every_argument_form_fetches_the_message() {
             failures.push(format!("{arg}: answered <{}>, want <{want}>", run.in_reply_to()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} forms failed:\n{}", failures.len(), forms.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} forms failed:\n{}",
+        failures.len(),
+        forms.len(),
+        failures.join("\n")
+    );
 }
 
 /// An id with a space cannot go into In-Reply-To, but it can be fetched.
@@ -333,7 +382,10 @@ fn the_first_of_several_copies_is_taken() {
     assert_eq!(read_messages_from(&raw), 2, "the archive should hold two copies");
     let sb = Sandbox::new("copies");
     let run = sb.run(&["--json", "--print", "-v", "--base", &base(), SEED_ID]);
-    assert_eq!(run.subject(), "Re: [MAINTAINER SUMMIT] User-space requirements for accelerator drivers");
+    assert_eq!(
+        run.subject(),
+        "Re: [MAINTAINER SUMMIT] User-space requirements for accelerator drivers"
+    );
     assert!(run.stderr.contains("2 copies"), "{}", run.stderr);
     // --latest without --thread still answers the first copy.
     let run = sb.run(&["--json", "--print", "--latest", "--base", &base(), SEED_ID]);
@@ -341,7 +393,9 @@ fn the_first_of_several_copies_is_taken() {
 }
 
 fn read_messages_from(mbox: &[u8]) -> usize {
-    mbox.split(|&b| b == b'\n').filter(|l| l.starts_with(b"From mboxrd@z ")).count()
+    mbox.split(|&b| b == b'\n')
+        .filter(|l| l.starts_with(b"From mboxrd@z "))
+        .count()
 }
 
 // ---------------------------------------------------------------------------
@@ -377,13 +431,33 @@ fn thread_latest_answers_the_newest_message() {
 fn a_stale_thread_is_refetched_but_offline_uses_it() {
     let a = archive();
     let sb = Sandbox::new("stale");
-    let args = ["--json", "--print", "-v", "--thread", "--latest", "--base", &base(), &a.thread_ids[1]];
+    let args = [
+        "--json",
+        "--print",
+        "-v",
+        "--thread",
+        "--latest",
+        "--base",
+        &base(),
+        &a.thread_ids[1],
+    ];
     assert_eq!(sb.run(&args).in_reply_to(), a.thread_newest);
     let run = sb.run(&args);
-    assert!(run.stderr.contains("using the cached copy of the thread") && !run.stderr.contains("GET "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("using the cached copy of the thread") && !run.stderr.contains("GET "),
+        "{}",
+        run.stderr
+    );
     let entry = &sb.cache_files("thread")[0];
     let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
-    let age = |p: &Path| fs::File::options().write(true).open(p).unwrap().set_modified(hour_ago).unwrap();
+    let age = |p: &Path| {
+        fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(hour_ago)
+            .unwrap()
+    };
     age(entry);
     let offline: Vec<&str> = args.iter().copied().chain(["--offline"]).collect();
     let run = sb.run(&offline);
@@ -391,7 +465,11 @@ fn a_stale_thread_is_refetched_but_offline_uses_it() {
     assert!(!run.stderr.contains("GET "), "{}", run.stderr);
     let run = sb.run(&args);
     assert_eq!(run.in_reply_to(), a.thread_newest);
-    assert!(run.stderr.contains("older than") && run.stderr.contains("GET "), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("older than") && run.stderr.contains("GET "),
+        "{}",
+        run.stderr
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -407,7 +485,8 @@ fn unknown_id_is_a_clear_404() {
         .fails(2, &["no message <nobody-sent-this@example.org>", "t.mbox.gz"]);
     // From a host's root: the inbox, /all/ and the redirect all fail.
     let root = archive().inbox.root_url();
-    sb.run(&["--print", &format!("{root}nobody-sent-this@example.org/")]).fails(2, &["no message"]);
+    sb.run(&["--print", &format!("{root}nobody-sent-this@example.org/")])
+        .fails(2, &["no message"]);
     assert!(sb.cache_files("raw").is_empty());
 }
 
@@ -415,22 +494,40 @@ fn unknown_id_is_a_clear_404() {
 fn an_html_page_is_not_a_message() {
     let sb = Sandbox::new("html");
     let page = "<!DOCTYPE html>\n<html><head><title>Oops</title></head><body>Hello</body></html>\n";
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/html; charset=utf-8", page.as_bytes())));
-    sb.run(&["--print", "--base", &server.url("list/"), SEED_ID]).fails(3, &["not a message", "HTML", &server.url("list/")]);
+    let server = TinyServer::start(Reply::Answer(http_response(
+        "200 OK",
+        "text/html; charset=utf-8",
+        page.as_bytes(),
+    )));
+    sb.run(&["--print", "--base", &server.url("list/"), SEED_ID])
+        .fails(3, &["not a message", "HTML", &server.url("list/")]);
     // An HTML page labelled text/plain is still a page.
     let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", page.as_bytes())));
-    sb.run(&["--print", "--base", &server.url("list/"), SEED_ID]).fails(3, &["not a message"]);
+    sb.run(&["--print", "--base", &server.url("list/"), SEED_ID])
+        .fails(3, &["not a message"]);
     // lore's bot protection.
     let anubis = "<!doctype html><html lang=\"en\"><head><title>Making sure you&#39;re not a bot!</title>\
                   <script id=\"anubis_version\" type=\"application/json\">\"v1.21.3\"</script></head></html>";
     let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/html", anubis.as_bytes())));
-    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID]).fails(3, &["Anubis", "not a message"]);
+    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
+        .fails(3, &["Anubis", "not a message"]);
     let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", b"")));
-    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID]).fails(3, &["empty"]);
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", b"Just some text.\n")));
-    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID]).fails(3, &["not a message"]);
-    let server = TinyServer::start(Reply::Answer(http_response("503 Service Unavailable", "text/plain", b"busy\n")));
-    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID]).fails(3, &["HTTP 503"]);
+    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
+        .fails(3, &["empty"]);
+    let server = TinyServer::start(Reply::Answer(http_response(
+        "200 OK",
+        "text/plain",
+        b"Just some text.\n",
+    )));
+    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
+        .fails(3, &["not a message"]);
+    let server = TinyServer::start(Reply::Answer(http_response(
+        "503 Service Unavailable",
+        "text/plain",
+        b"busy\n",
+    )));
+    sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
+        .fails(3, &["HTTP 503"]);
     // Nothing of this was cached.
     assert!(sb.cache_files("raw").is_empty());
 }
@@ -442,7 +539,11 @@ fn a_server_that_never_answers_times_out() {
     let run = sb.run(&["--print", "--timeout", "2", "--base", &server.url("all/"), SEED_ID]);
     run.fails(3, &["timed out", &server.url("all/")]);
     assert!(run.elapsed < Duration::from_secs(10), "took {:?}", run.elapsed);
-    assert!(run.elapsed >= Duration::from_secs(1), "gave up too early: {:?}", run.elapsed);
+    assert!(
+        run.elapsed >= Duration::from_secs(1),
+        "gave up too early: {:?}",
+        run.elapsed
+    );
     assert!(!server.requests().is_empty(), "the request never arrived");
     // stderr is not a terminal: no progress line (fails() checked it is
     // the error line only).
@@ -458,17 +559,29 @@ fn requests_say_who_we_are_and_go_through_proxies() {
     let proxy = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", &body)));
     let proxy_url = proxy.url("");
     // archive.invalid cannot resolve: only the proxy can answer.
-    let run = sb.run_env(&["--json", "--print", "--base", "http://archive.invalid/list/", SLASH_ID], &[("http_proxy", &proxy_url)]);
+    let run = sb.run_env(
+        &["--json", "--print", "--base", "http://archive.invalid/list/", SLASH_ID],
+        &[("http_proxy", &proxy_url)],
+    );
     assert_eq!(run.in_reply_to(), SEED_ID);
     let reqs = proxy.requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     let head = &reqs[0];
-    assert!(head.starts_with("GET http://archive.invalid/list/YT3%2F5kJuhw%2FQVqrw@kroah.com/raw HTTP/1.1\r\n"), "{head}");
+    assert!(
+        head.starts_with("GET http://archive.invalid/list/YT3%2F5kJuhw%2FQVqrw@kroah.com/raw HTTP/1.1\r\n"),
+        "{head}"
+    );
     let ua = format!("\r\nuser-agent: ksreply/{}\r\n", env!("CARGO_PKG_VERSION"));
     assert!(head.to_ascii_lowercase().contains(&ua), "{head}");
     // no_proxy sends it direct, and then the host does not resolve.
     sb.run_env(
-        &["--print", "--refresh", "--base", "http://archive.invalid/list/", SLASH_ID],
+        &[
+            "--print",
+            "--refresh",
+            "--base",
+            "http://archive.invalid/list/",
+            SLASH_ID,
+        ],
         &[("http_proxy", &proxy_url), ("no_proxy", "localhost,.invalid")],
     )
     .fails(3, &["archive.invalid"]);
@@ -491,9 +604,14 @@ fn the_cache_answers_offline_and_after_the_server_is_gone() {
     assert!(all_base.ends_with("/all/"));
 
     // Nothing cached yet.
-    sb.run(&["--print", "--offline", "--base", &all_base, SEED_ID]).fails(3, &["--offline", "not in the cache", SEED_ID]);
+    sb.run(&["--print", "--offline", "--base", &all_base, SEED_ID])
+        .fails(3, &["--offline", "not in the cache", SEED_ID]);
     // An /all/ URL, and a bare root base that finds the message under /all/.
-    assert_eq!(sb.run(&["--json", "--print", &format!("{all_base}{SEED_ID}/")]).in_reply_to(), SEED_ID);
+    assert_eq!(
+        sb.run(&["--json", "--print", &format!("{all_base}{SEED_ID}/")])
+            .in_reply_to(),
+        SEED_ID
+    );
     let run = sb.run(&["--json", "--print", "-v", "--base", &root, PLUS_ID]);
     assert_eq!(run.in_reply_to(), PLUS_ID);
     assert!(run.stderr.contains(&format!("{root}all/")), "{}", run.stderr);
@@ -506,19 +624,42 @@ fn the_cache_answers_offline_and_after_the_server_is_gone() {
     // The server is gone: cached entries still answer, by any form of the
     // id (raw messages are keyed by Message-ID alone).
     let before: Vec<_> = sb.cache_files("raw");
-    for arg in [SEED_ID.to_string(), format!("<{SEED_ID}>"), format!("{all_base}{SEED_ID}/raw"), format!("https://msgid.link/{SEED_ID}")] {
+    for arg in [
+        SEED_ID.to_string(),
+        format!("<{SEED_ID}>"),
+        format!("{all_base}{SEED_ID}/raw"),
+        format!("https://msgid.link/{SEED_ID}"),
+    ] {
         let run = sb.run(&["--json", "--print", "--offline", "--base", &all_base, &arg]);
         assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
         let run = sb.run(&["--json", "--print", "-v", "--base", "http://127.0.0.1:9/other/", &arg]);
         assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
-        assert!(run.stderr.contains("using the cached copy") && !run.stderr.contains("GET "), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("using the cached copy") && !run.stderr.contains("GET "),
+            "{}",
+            run.stderr
+        );
     }
-    assert_eq!(sb.run(&["--json", "--print", "--offline", "--thread", "--base", &all_base, PLUS_ID]).in_reply_to(), PLUS_ID);
+    assert_eq!(
+        sb.run(&[
+            "--json",
+            "--print",
+            "--offline",
+            "--thread",
+            "--base",
+            &all_base,
+            PLUS_ID
+        ])
+        .in_reply_to(),
+        PLUS_ID
+    );
     assert_eq!(sb.cache_files("raw"), before);
     // --refresh bypasses the cache, so it needs the server.
-    sb.run(&["--print", "--refresh", "--base", &all_base, SEED_ID]).fails(3, &[&all_base]);
+    sb.run(&["--print", "--refresh", "--base", &all_base, SEED_ID])
+        .fails(3, &[&all_base]);
     // Another thread archive is another entry.
-    sb.run(&["--print", "--offline", "--thread", "--base", &root, PLUS_ID]).fails(3, &["not in the cache"]);
+    sb.run(&["--print", "--offline", "--thread", "--base", &root, PLUS_ID])
+        .fails(3, &["not in the cache"]);
 }
 
 #[test]
@@ -530,7 +671,11 @@ fn a_damaged_cache_entry_is_refetched() {
     let entries = sb.cache_files("raw");
     assert_eq!(entries.len(), 1);
     let entry = &entries[0];
-    assert!(!entry.to_string_lossy().contains("YT4L"), "the id must not be a file name: {}", entry.display());
+    assert!(
+        !entry.to_string_lossy().contains("YT4L"),
+        "the id must not be a file name: {}",
+        entry.display()
+    );
     let good = fs::read(entry).unwrap();
 
     let damage: [(&str, Vec<u8>); 4] = [
@@ -548,7 +693,11 @@ fn a_damaged_cache_entry_is_refetched() {
         fs::write(entry, &bytes).unwrap();
         let run = sb.run(&args);
         assert_eq!(run.in_reply_to(), PLUS_ID, "{what}");
-        assert!(run.stderr.contains("damaged cache entry") && run.stderr.contains("GET "), "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("damaged cache entry") && run.stderr.contains("GET "),
+            "{what}: {}",
+            run.stderr
+        );
         assert_eq!(fs::read(entry).unwrap(), good, "{what}: the entry was not rewritten");
     }
     // A damaged thread entry (bad gzip) too.
@@ -566,7 +715,10 @@ fn a_damaged_cache_entry_is_refetched() {
     assert_eq!(fs::read(thread_entry).unwrap(), good);
     // Entries whose checksum is right but whose content is not a message
     // (an HTML page, a thread that is not gzip) are refetched as well.
-    for (file, payload) in [(entry, &b"<!DOCTYPE html><html></html>"[..]), (thread_entry, &b"\x1f\x8b\x08\x00 not gzip"[..])] {
+    for (file, payload) in [
+        (entry, &b"<!DOCTYPE html><html></html>"[..]),
+        (thread_entry, &b"\x1f\x8b\x08\x00 not gzip"[..]),
+    ] {
         let good = fs::read(file).unwrap();
         fs::write(file, cache_entry(payload)).unwrap();
         let run = if file == entry { sb.run(&args) } else { sb.run(&targs) };
@@ -578,7 +730,10 @@ fn a_damaged_cache_entry_is_refetched() {
     for kind in ["raw", "thread"] {
         for f in sb.cache_files(kind) {
             let name = f.file_name().unwrap().to_string_lossy().into_owned();
-            assert!(name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()), "{kind}/{name}");
+            assert!(
+                name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{kind}/{name}"
+            );
         }
     }
 }
@@ -646,7 +801,12 @@ impl TinyServer {
                 }
             }
         });
-        TinyServer { port, stop, requests, thread: Some(thread) }
+        TinyServer {
+            port,
+            stop,
+            requests,
+            thread: Some(thread),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -687,7 +847,15 @@ fn read_head(conn: &mut TcpStream) -> String {
 fn the_archive_has_the_odd_ids() {
     let a = archive();
     for id in [SLASH_ID, PLUS_ID, EQUALS_ID, PERCENT_ID, ODD_ID, SPACE_ID] {
-        let raw = a.inbox.raw(id).unwrap_or_else(|| panic!("<{id}> is not in the archive"));
-        assert!(header_values(&raw, "Message-ID").iter().any(|v| String::from_utf8_lossy(v).contains(id)), "{id}");
+        let raw = a
+            .inbox
+            .raw(id)
+            .unwrap_or_else(|| panic!("<{id}> is not in the archive"));
+        assert!(
+            header_values(&raw, "Message-ID")
+                .iter()
+                .any(|v| String::from_utf8_lossy(v).contains(id)),
+            "{id}"
+        );
     }
 }

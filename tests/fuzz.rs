@@ -54,7 +54,9 @@ fn seeds() -> &'static [(String, Vec<u8>)] {
     static SEEDS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     SEEDS.get_or_init(|| {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let shared = std::env::var_os("KSREPLY_SHARED").map(PathBuf::from).unwrap_or_else(|| root.join("../shared"));
+        let shared = std::env::var_os("KSREPLY_SHARED")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("../shared"));
         let mut files = Vec::new();
         for dir in [
             root.join("tests/data/fuzz-seeds"),
@@ -277,7 +279,9 @@ fn apply(data: &mut Vec<u8>, m: &Mutation) {
                 if mask >> (i % 8) & 1 == 1 {
                     out.extend_from_slice(b"Content-Type: message/rfc822\n\nSubject: inner\n");
                 } else {
-                    out.extend_from_slice(format!("Content-Type: multipart/mixed; boundary=\"n{i}\"\n\n--n{i}\n").as_bytes());
+                    out.extend_from_slice(
+                        format!("Content-Type: multipart/mixed; boundary=\"n{i}\"\n\n--n{i}\n").as_bytes(),
+                    );
                     open.push(i);
                 }
             }
@@ -332,13 +336,22 @@ fn apply(data: &mut Vec<u8>, m: &Mutation) {
             data.splice(at..at, piece);
         }
         Mutation::TransferEncoding(k) => {
-            const CTE: &[&[u8]] = &[b"base64", b"quoted-printable", b"8bit", b"x-uuencode", b"binary", b"BASE64 (c)"];
+            const CTE: &[&[u8]] = &[
+                b"base64",
+                b"quoted-printable",
+                b"8bit",
+                b"x-uuencode",
+                b"binary",
+                b"BASE64 (c)",
+            ];
             let v = CTE[*k as usize % CTE.len()];
             let lower = data.to_ascii_lowercase();
             match memchr::memmem::find(&lower, b"content-transfer-encoding:") {
                 Some(i) => {
                     let start = i + 26;
-                    let end = memchr::memchr(b'\n', &data[start..]).map(|e| start + e).unwrap_or(data.len());
+                    let end = memchr::memchr(b'\n', &data[start..])
+                        .map(|e| start + e)
+                        .unwrap_or(data.len());
                     let mut val = b" ".to_vec();
                     val.extend_from_slice(v);
                     data.splice(start..end, val);
@@ -376,7 +389,10 @@ fn pipeline(input: &[u8]) -> Result<(), String> {
         }
         let name = line.split(|&b| b == b':').next().unwrap_or(b"");
         let Some(known) = GENERATED.iter().find(|g| g.as_bytes().eq_ignore_ascii_case(name)) else {
-            return Err(format!("a header the draft must not have: {:?}", String::from_utf8_lossy(line)));
+            return Err(format!(
+                "a header the draft must not have: {:?}",
+                String::from_utf8_lossy(line)
+            ));
         };
         if seen.contains(known) {
             return Err(format!("{known} twice in the draft"));
@@ -388,10 +404,17 @@ fn pipeline(input: &[u8]) -> Result<(), String> {
     }
     // Threading survives the round trip.
     if back.in_reply_to != reply.in_reply_to {
-        return Err(format!("In-Reply-To {:?} came back as {:?}", reply.in_reply_to, back.in_reply_to));
+        return Err(format!(
+            "In-Reply-To {:?} came back as {:?}",
+            reply.in_reply_to, back.in_reply_to
+        ));
     }
     if back.references != reply.references {
-        return Err(format!("References ({}) did not come back ({})", reply.references.len(), back.references.len()));
+        return Err(format!(
+            "References ({}) did not come back ({})",
+            reply.references.len(),
+            back.references.len()
+        ));
     }
     let plausible = |v: &[ksreply::message::address::Addr]| v.iter().filter(|a| a.is_plausible()).count();
     if back.to.len() != plausible(&reply.to) || back.cc.len() != plausible(&reply.cc) {
@@ -450,7 +473,11 @@ fn run_case_named(input: Vec<u8>, case: String) -> Result<(), String> {
             let payload = worker.join().err();
             let msg = payload
                 .as_ref()
-                .and_then(|p| p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())))
+                .and_then(|p| {
+                    p.downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                })
                 .unwrap_or_default();
             Err(format!("panic: {msg}"))
         }
@@ -545,7 +572,14 @@ fn mutated_messages_never_break_the_pipeline() {
                     return Err(TestCaseError::fail(e));
                 }
                 // Group failures by their message without numbers.
-                let kind: String = e.split(": ").nth(1).unwrap_or("").chars().filter(|c| !c.is_ascii_digit()).take(120).collect();
+                let kind: String = e
+                    .split(": ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .chars()
+                    .filter(|c| !c.is_ascii_digit())
+                    .take(120)
+                    .collect();
                 let mut map = failures.lock().unwrap_or_else(|e| e.into_inner());
                 map.entry(kind).or_insert((0, e)).0 += 1;
                 Ok(())
@@ -554,21 +588,31 @@ fn mutated_messages_never_break_the_pipeline() {
     });
     let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
     for (kind, (n, first)) in &failures {
-        eprintln!("FAILED {n}x: {kind}\n     first: {}", first.chars().take(600).collect::<String>());
+        eprintln!(
+            "FAILED {n}x: {kind}\n     first: {}",
+            first.chars().take(600).collect::<String>()
+        );
     }
     {
         let caught = caught_panics().lock().unwrap_or_else(|e| e.into_inner());
         if !caught.is_empty() {
             eprintln!("dependency panics caught at the parse boundary (not failures):");
             for (at, (n, case)) in caught.iter() {
-                eprintln!("  {n}x {at}\n     first: {}", case.chars().take(400).collect::<String>());
+                eprintln!(
+                    "  {n}x {at}\n     first: {}",
+                    case.chars().take(400).collect::<String>()
+                );
             }
         }
     }
     if let Err(e) = result {
         panic!("{e}");
     }
-    assert!(failures.is_empty(), "{} kinds of failure (listed above)", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} kinds of failure (listed above)",
+        failures.len()
+    );
 }
 
 #[test]
@@ -591,9 +635,18 @@ fn hostile_shapes() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         // 20,000 nested multiparts overflowed the stack in the body walker.
         ("deep multipart", deep),
-        ("CRLF in an encoded Subject", b"From: a@b.c\nSubject: =?utf-8?q?a=0D=0ABcc:_x@evil?=\nMessage-ID: <a@b>\n\nx\n".to_vec()),
-        ("NUL header", b"From: a@b.c\nSubject: \0\0\nMessage-ID: <a\0@b>\n\n\0".to_vec()),
-        ("only a boundary", b"Content-Type: multipart/mixed; boundary=x\nFrom: a@b.c\n\n--x\n--x--\n".to_vec()),
+        (
+            "CRLF in an encoded Subject",
+            b"From: a@b.c\nSubject: =?utf-8?q?a=0D=0ABcc:_x@evil?=\nMessage-ID: <a@b>\n\nx\n".to_vec(),
+        ),
+        (
+            "NUL header",
+            b"From: a@b.c\nSubject: \0\0\nMessage-ID: <a\0@b>\n\n\0".to_vec(),
+        ),
+        (
+            "only a boundary",
+            b"Content-Type: multipart/mixed; boundary=x\nFrom: a@b.c\n\n--x\n--x--\n".to_vec(),
+        ),
     ];
     install_recording_hook();
     for (name, data) in cases {
@@ -614,7 +667,11 @@ fn nested_rfc822_in_multipart() {
     assert_eq!(mail.message_id.as_deref(), Some("nested@example.org"));
     assert_eq!(mail.to.len(), 1);
     if cfg!(debug_assertions) {
-        assert!(mail.body.notes.iter().any(|n| n.contains("could not be parsed")), "{:?}", mail.body.notes);
+        assert!(
+            mail.body.notes.iter().any(|n| n.contains("could not be parsed")),
+            "{:?}",
+            mail.body.notes
+        );
     }
     run_case(raw.to_vec()).unwrap();
 }

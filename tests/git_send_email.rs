@@ -13,7 +13,12 @@ fn printed_command_keeps_threading_in_real_git_send_email() {
     let draft = home.join("reply.eml");
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml");
     let o = Command::new(env!("CARGO_BIN_EXE_ksreply"))
-        .args(["--from", "Test Sender <sender@example.org>", "--git-send-email", "--draft"])
+        .args([
+            "--from",
+            "Test Sender <sender@example.org>",
+            "--git-send-email",
+            "--draft",
+        ])
         .arg(&draft)
         .arg(&seed)
         .env("HOME", &home)
@@ -57,19 +62,37 @@ fn printed_command_keeps_threading_in_real_git_send_email() {
     assert_eq!(header("In-Reply-To"), "In-Reply-To: <YT26ebT6xXWsnVMw@unreal>");
     let refs = header("References");
     let want = [
-        "877dfop2lx.fsf@meer.lwn.net", "20210911005214.71b55ac6@coco.lan", "YTvuDsrUNhg/VXD0@localhost",
-        "87ilz8c7ff.ffs@tglx", "YTyFZufZHu9BSFxk@unreal", "YTyWANV/mSkQbYhj@pendragon.ideasonboard.com",
-        "YTybN5QwAnLfSBZC@unreal", "YT0n0SaWnM8aVr/S@pendragon.ideasonboard.com", "YT2By1+yuo7rcu2D@unreal",
-        "YT2rwbBR6ilHmwSZ@kroah.com", "YT26ebT6xXWsnVMw@unreal",
+        "877dfop2lx.fsf@meer.lwn.net",
+        "20210911005214.71b55ac6@coco.lan",
+        "YTvuDsrUNhg/VXD0@localhost",
+        "87ilz8c7ff.ffs@tglx",
+        "YTyFZufZHu9BSFxk@unreal",
+        "YTyWANV/mSkQbYhj@pendragon.ideasonboard.com",
+        "YTybN5QwAnLfSBZC@unreal",
+        "YT0n0SaWnM8aVr/S@pendragon.ideasonboard.com",
+        "YT2By1+yuo7rcu2D@unreal",
+        "YT2rwbBR6ilHmwSZ@kroah.com",
+        "YT26ebT6xXWsnVMw@unreal",
     ]
     .map(|id| format!("<{id}>"))
     .join(" ");
     assert_eq!(refs, format!("References: {want}"));
-    assert_eq!(header("Subject"), "Subject: Re: [MAINTAINER SUMMIT] User-space requirements for accelerator drivers");
+    assert_eq!(
+        header("Subject"),
+        "Subject: Re: [MAINTAINER SUMMIT] User-space requirements for accelerator drivers"
+    );
     let rcpts: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("RCPT TO:")).collect();
-    for who in ["<leon@kernel.org>", "<greg@kroah.com>", "<ksummit@lists.linux.dev>", "<corbet@lwn.net>"] {
+    for who in [
+        "<leon@kernel.org>",
+        "<greg@kroah.com>",
+        "<ksummit@lists.linux.dev>",
+        "<corbet@lwn.net>",
+    ] {
         assert!(rcpts.contains(&who), "{who} not in {rcpts:?}");
     }
-    assert!(!rcpts.contains(&"<sender@example.org>"), "own address must not be copied: {rcpts:?}");
+    assert!(
+        !rcpts.contains(&"<sender@example.org>"),
+        "own address must not be copied: {rcpts:?}"
+    );
     assert_eq!(rcpts.len(), 8, "{rcpts:?}");
 }

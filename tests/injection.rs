@@ -163,14 +163,20 @@ fn assert_clean_headers(name: &str, draft: &[u8]) {
         let field = line.split(':').next().unwrap();
         let known = ALLOWED.iter().find(|a| a.eq_ignore_ascii_case(field));
         assert!(known.is_some(), "{name}: a foreign header line {line:?} in\n{head}");
-        assert!(!seen.contains(&field.to_ascii_lowercase()), "{name}: {field} twice in\n{head}");
+        assert!(
+            !seen.contains(&field.to_ascii_lowercase()),
+            "{name}: {field} twice in\n{head}"
+        );
         seen.push(field.to_ascii_lowercase());
     }
     assert!(!seen.contains(&"bcc".to_string()), "{name}: Bcc in\n{head}");
     let back = ksreply::draft::Draft::parse(draft).unwrap_or_else(|e| panic!("{name}: {e}"));
     assert!(back.bcc.is_empty(), "{name}");
     for a in back.to.iter().chain(&back.cc) {
-        assert!(!a.email.contains("evil.example") || !a.email.contains('\n'), "{name}: {a:?}");
+        assert!(
+            !a.email.contains("evil.example") || !a.email.contains('\n'),
+            "{name}: {a:?}"
+        );
     }
 }
 
@@ -179,7 +185,12 @@ fn drafts_never_gain_a_header() {
     let t = Tmp::new("print");
     for (name, raw) in hostile() {
         let o = ksreply(&t, &["--print", "-"], &raw, "");
-        assert_eq!(o.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert_clean_headers(name, &o.stdout);
         // Every recipient mode.
         for mode in ["public-inbox", "sender"] {
@@ -209,8 +220,18 @@ fn ten_thousand_references_are_kept_in_order() {
 fn git_send_email_command_runs_nothing_when_pasted() {
     let t = Tmp::new("sh");
     for (name, raw) in hostile() {
-        let o = ksreply(&t, &["--git-send-email", "--draft", "/path/to/YOUR_REPLY", "-"], &raw, "");
-        assert_eq!(o.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = ksreply(
+            &t,
+            &["--git-send-email", "--draft", "/path/to/YOUR_REPLY", "-"],
+            &raw,
+            "",
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let cmd = String::from_utf8(o.stdout).unwrap();
         assert!(cmd.starts_with("git send-email \\\n"), "{name}: {cmd}");
         let sandbox = t.0.join("sandbox");
@@ -229,9 +250,15 @@ fn git_send_email_command_runs_nothing_when_pasted() {
             .env("HOME", &sandbox)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{name}: {}\n{cmd}", String::from_utf8_lossy(&out.stderr));
-        let files: Vec<String> =
-            std::fs::read_dir(&sandbox).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        assert!(
+            out.status.success(),
+            "{name}: {}\n{cmd}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let files: Vec<String> = std::fs::read_dir(&sandbox)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         assert_eq!(files, ["args"], "{name}: the command created files\n{cmd}");
         let recorded = std::fs::read(sandbox.join("args")).unwrap();
         let args: Vec<String> = recorded
@@ -265,20 +292,34 @@ fn draft_files_stay_in_the_drafts_directory() {
     let drafts = t.0.join("state/ksreply/drafts");
     for (name, raw) in hostile() {
         let o = ksreply(&t, &["--json", "-"], &raw, "");
-        assert_eq!(o.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let path = PathBuf::from(v["draft_path"].as_str().unwrap());
         assert_eq!(path.parent(), Some(drafts.as_path()), "{name}: {}", path.display());
         let file = path.file_name().unwrap().to_str().unwrap();
-        assert!(!file.contains("..") && !file.starts_with('.') && file.is_ascii(), "{name}: {file}");
+        assert!(
+            !file.contains("..") && !file.starts_with('.') && file.is_ascii(),
+            "{name}: {file}"
+        );
         assert!(path.is_file(), "{name}");
     }
     // Nothing was written anywhere else.
     for d in ["work", "home"] {
-        let names: Vec<_> = std::fs::read_dir(t.0.join(d)).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(t.0.join(d))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert!(names.iter().all(|n| n == ".gitconfig"), "{d}: {names:?}");
     }
-    let top: Vec<_> = std::fs::read_dir(&t.0).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let top: Vec<_> = std::fs::read_dir(&t.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     let mut top = top;
     top.sort();
     assert_eq!(top, ["home", "state", "work"]);
@@ -289,28 +330,52 @@ fn draft_files_stay_in_the_drafts_directory() {
         let o = ksreply(&t, &["--offline", "--print", id], b"", "");
         assert_eq!(o.status.code(), Some(3), "{id}: {}", String::from_utf8_lossy(&o.stderr));
     }
-    let mut top: Vec<_> = std::fs::read_dir(&t.0).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    let mut top: Vec<_> = std::fs::read_dir(&t.0)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
     top.sort();
-    assert!(top.iter().all(|n| ["cache", "home", "state", "work"].contains(&n.as_str())), "{top:?}");
+    assert!(
+        top.iter()
+            .all(|n| ["cache", "home", "state", "work"].contains(&n.as_str())),
+        "{top:?}"
+    );
 }
 
 #[test]
 fn verbose_never_prints_the_password() {
     let t = Tmp::new("verbose");
-    let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml")).unwrap();
+    let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml"))
+        .unwrap();
     let secret = "hunter2-s3cret";
     // Through a sendmail command: sent, and the password is nowhere.
-    let config = format!("[sendemail]\n\tsmtpUser = bob\n\tsmtpPass = {secret}\n\tsendmailCmd = \"cat > sent.eml; :\"\n");
+    let config =
+        format!("[sendemail]\n\tsmtpUser = bob\n\tsmtpPass = {secret}\n\tsendmailCmd = \"cat > sent.eml; :\"\n");
     let o = ksreply(&t, &["-vv", "--no-edit", "--yes", "-"], &seed, &config);
-    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(o.status.code(), Some(0), "{all}");
     assert!(!all.contains(secret), "{all}");
     let sent = std::fs::read_to_string(t.work().join("sent.eml")).unwrap();
     assert!(!sent.contains(secret));
     // Through SMTP to a closed port: fails, and still no password.
-    let config = format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = 1\n\tsmtpUser = bob\n\tsmtpPass = {secret}\n");
-    let o = ksreply(&t, &["-vv", "--no-edit", "--yes", "--timeout", "5", "-"], &seed, &config);
-    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let config = format!(
+        "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = 1\n\tsmtpUser = bob\n\tsmtpPass = {secret}\n"
+    );
+    let o = ksreply(
+        &t,
+        &["-vv", "--no-edit", "--yes", "--timeout", "5", "-"],
+        &seed,
+        &config,
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert_eq!(o.status.code(), Some(4), "{all}");
     assert!(!all.contains(secret), "{all}");
 }

@@ -211,7 +211,8 @@ fn ksreply(args: &[&str], stdin: Option<&Path>, config: &[(&str, &str)]) -> Outp
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     for (i, (k, v)) in config.iter().enumerate() {
-        cmd.env(format!("GIT_CONFIG_KEY_{i}"), k).env(format!("GIT_CONFIG_VALUE_{i}"), v);
+        cmd.env(format!("GIT_CONFIG_KEY_{i}"), k)
+            .env(format!("GIT_CONFIG_VALUE_{i}"), v);
     }
     match stdin {
         Some(p) => cmd.stdin(std::fs::File::open(p).unwrap()),
@@ -238,27 +239,42 @@ fn assert_replied_to(o: &Output, i: usize) {
 fn big_mbox_msgid_latest_and_first() {
     let mbox = big_mbox().to_str().unwrap();
     let near_end = MESSAGES - 10;
-    assert_replied_to(&ksreply(&["--print", "--msgid", &id(near_end), mbox], None, &[]), near_end);
-    assert_replied_to(&ksreply(&["--print", "--msgid", &format!("<{}>", id(1)), mbox], None, &[]), 1);
+    assert_replied_to(
+        &ksreply(&["--print", "--msgid", &id(near_end), mbox], None, &[]),
+        near_end,
+    );
+    assert_replied_to(
+        &ksreply(&["--print", "--msgid", &format!("<{}>", id(1)), mbox], None, &[]),
+        1,
+    );
     assert_replied_to(&ksreply(&["--print", "--latest", mbox], None, &[]), NEWEST);
     assert_replied_to(&ksreply(&["--print", mbox], None, &[]), 0);
 
     let o = ksreply(&["--print", "--msgid", "nowhere@ksreply.example", mbox], None, &[]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("no message with Message-ID <nowhere@ksreply.example>"), "{err}");
+    assert!(
+        err.contains("no message with Message-ID <nowhere@ksreply.example>"),
+        "{err}"
+    );
 }
 
 fn big_gzip_mbox_in_several_members() {
     let gz = big_mbox_gz().to_str().unwrap();
     let near_end = MESSAGES - 3;
-    assert_replied_to(&ksreply(&["--print", "--msgid", &id(near_end), gz], None, &[]), near_end);
+    assert_replied_to(
+        &ksreply(&["--print", "--msgid", &id(near_end), gz], None, &[]),
+        near_end,
+    );
     assert_replied_to(&ksreply(&["--print", "--latest", gz], None, &[]), NEWEST);
 }
 
 fn big_mbox_on_standard_input() {
     let near_end = MESSAGES - 1;
-    assert_replied_to(&ksreply(&["--print", "--msgid", &id(near_end), "-"], Some(big_mbox()), &[]), near_end);
+    assert_replied_to(
+        &ksreply(&["--print", "--msgid", &id(near_end), "-"], Some(big_mbox()), &[]),
+        near_end,
+    );
     assert_replied_to(&ksreply(&["--print", "-"], Some(big_mbox_gz()), &[]), 0);
 }
 
@@ -280,20 +296,35 @@ fn message_size_limit() {
     let big_body = "x".repeat(100 * 1024) + "\n";
     // One message over the limit: a clear error.
     let single = scratch().join("single-big.eml");
-    std::fs::write(&single, format!("From: a@example.org\nSubject: big\nMessage-ID: <big@x>\n\n{big_body}")).unwrap();
+    std::fs::write(
+        &single,
+        format!("From: a@example.org\nSubject: big\nMessage-ID: <big@x>\n\n{big_body}"),
+    )
+    .unwrap();
     let o = ksreply(&["--print", single.to_str().unwrap()], None, &limit);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("message larger than 64 KiB") && err.trim_end().lines().count() == 1, "{err}");
+    assert!(
+        err.contains("message larger than 64 KiB") && err.trim_end().lines().count() == 1,
+        "{err}"
+    );
     // Without the setting, the default limit (64 MiB) lets it through.
-    assert_eq!(ksreply(&["--print", single.to_str().unwrap()], None, &[]).status.code(), Some(0));
+    assert_eq!(
+        ksreply(&["--print", single.to_str().unwrap()], None, &[]).status.code(),
+        Some(0)
+    );
 
     // In an mbox, a message over the limit is skipped unless it is the one
     // asked for.
     let mut data = Vec::new();
     write_message(&mut data, 1, true);
     data.extend_from_slice(
-        format!("From x\nMessage-ID: <{}>\nDate: {}\nSubject: huge\n\n{big_body}\n", id(2), date(2)).as_bytes(),
+        format!(
+            "From x\nMessage-ID: <{}>\nDate: {}\nSubject: huge\n\n{big_body}\n",
+            id(2),
+            date(2)
+        )
+        .as_bytes(),
     );
     write_message(&mut data, 3, true);
     let mbox = scratch().join("one-big.mbox");

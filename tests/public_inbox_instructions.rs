@@ -20,9 +20,7 @@
 
 mod common;
 
-use common::public_inbox::{
-    self, escape_msgid_path, header_values, ImportedMessage, PublicInbox, ReplyInstructions,
-};
+use common::public_inbox::{self, escape_msgid_path, header_values, ImportedMessage, PublicInbox, ReplyInstructions};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
@@ -71,10 +69,7 @@ fn inbox_files() -> Vec<PathBuf> {
         &corpus.join("lore-linux-hwmon/threads"),
         &[".eml"],
     ));
-    files.extend(public_inbox::files_under(
-        &corpus.join("notmuch/default"),
-        &[".eml"],
-    ));
+    files.extend(public_inbox::files_under(&corpus.join("notmuch/default"), &[".eml"]));
     // The seed's whole thread as public-inbox's t.mbox.gz serves it: 76 more
     // ksummit messages, and it exercises the harness's mboxrd + gzip path.
     // Its copy of the seed is identical to the .eml above, so public-inbox-mda
@@ -136,9 +131,7 @@ fn seed_reply_instructions_match_reference() {
         .reply_instructions(SEED_ID)
         .unwrap_or_else(|| panic!("no Reply instructions at {}", inbox.message_url(SEED_ID)));
     assert_eq!(served.git_send_email, expected_block);
-    assert!(served
-        .git_send_email
-        .starts_with("git send-email \\\n  --in-reply-to="));
+    assert!(served.git_send_email.starts_with("git send-email \\\n  --in-reply-to="));
     let mailto = served.mailto.expect("the seed page has a mailto: link");
     assert_eq!(format!("{mailto}\n"), expected_mailto, "mailto of the seed");
 }
@@ -155,19 +148,13 @@ fn harness_helpers() {
     let mbox = b"From a\nX: 1\n\n>From b\n>>From c\n\nFrom d\nY: 2\n\nbody\n";
     assert_eq!(
         public_inbox::split_mbox(mbox),
-        vec![
-            b"X: 1\n\nFrom b\n>From c\n".to_vec(),
-            b"Y: 2\n\nbody\n".to_vec()
-        ]
+        vec![b"X: 1\n\nFrom b\n>From c\n".to_vec(), b"Y: 2\n\nbody\n".to_vec()]
     );
 
     assert_eq!(public_inbox::message_id_of(&seed).as_deref(), Some(SEED_ID));
     let folded = b"From: a@b.c\nmessage-id:\n  <x@y> <z@w>\n\nMessage-ID: <no@body>\n";
     assert_eq!(public_inbox::message_id_of(folded).as_deref(), Some("x@y"));
-    assert_eq!(
-        public_inbox::message_id_of(b"Subject: x\n\nMessage-ID: <b@c>\n"),
-        None
-    );
+    assert_eq!(public_inbox::message_id_of(b"Subject: x\n\nMessage-ID: <b@c>\n"), None);
     assert_eq!(
         public_inbox::message_id_of(b"Message-ID: bare@id\n\n").as_deref(),
         Some("bare@id")
@@ -225,9 +212,7 @@ impl Expected {
             Expected::ShellQuoting => "ksreply shell-quotes --to/--cc (public-inbox does not)",
             Expected::CshBang => "public-inbox writes '\\!' for ! in the quoted --in-reply-to",
             Expected::Latin1Headers => "8-bit raw headers, which public-inbox reads as Latin-1",
-            Expected::AmpersandId => {
-                "Message-ID with & or ', double-escaped in public-inbox's mailto"
-            }
+            Expected::AmpersandId => "Message-ID with & or ', double-escaped in public-inbox's mailto",
         }
     }
 }
@@ -253,10 +238,7 @@ fn latin1_misread_percent(s: &str) -> String {
     let mut rest = s;
     while let Some(i) = rest.find('%') {
         out.push_str(&rest[..i]);
-        match rest
-            .get(i + 1..i + 3)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
+        match rest.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
             Some(byte) if byte >= 0x80 => {
                 let mut utf8 = [0u8; 4];
                 for b in char::from(byte).encode_utf8(&mut utf8).bytes() {
@@ -280,10 +262,7 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            if let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
+            if let Some(b) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(b);
                 i += 3;
                 continue;
@@ -304,10 +283,7 @@ fn adjust_block(kind: Expected, server: &str, ours: &str) -> (String, String) {
                 .lines()
                 .map(|line| {
                     for prefix in ["  --to=", "  --cc="] {
-                        if let Some(value) = line
-                            .strip_prefix(prefix)
-                            .and_then(|v| v.strip_suffix(" \\"))
-                        {
+                        if let Some(value) = line.strip_prefix(prefix).and_then(|v| v.strip_suffix(" \\")) {
                             return format!("{prefix}{} \\\n", ksreply_squote(value));
                         }
                     }
@@ -337,14 +313,8 @@ fn adjust_block(kind: Expected, server: &str, ours: &str) -> (String, String) {
 fn adjust_mailto_ampersand(server: &str, ours: &str, raw_mid: &str) -> Option<(String, String)> {
     // public-inbox: ascii_html(mid_escape(raw Message-ID header)); mid_escape
     // keeps & and ' which ascii_html then turns into entities.
-    let served_value = escape_msgid_path(raw_mid)
-        .replace('&', "&#38;")
-        .replace('\'', "&#39;");
-    let server = server.replacen(
-        &format!("In-Reply-To={served_value}"),
-        "In-Reply-To=<ID>",
-        1,
-    );
+    let served_value = escape_msgid_path(raw_mid).replace('&', "&#38;").replace('\'', "&#39;");
+    let server = server.replacen(&format!("In-Reply-To={served_value}"), "In-Reply-To=<ID>", 1);
     let start = ours.find("In-Reply-To=")? + "In-Reply-To=".len();
     let end = ours[start..].find('&').map_or(ours.len(), |e| start + e);
     if percent_decode(&ours[start..end]) != raw_mid.as_bytes() {
@@ -390,12 +360,7 @@ fn compare_block(server: &str, ours: &str, eight_bit: bool) -> Result<Vec<Expect
     Err(first_difference(server, ours))
 }
 
-fn compare_mailto(
-    server: &str,
-    ours: &str,
-    eight_bit: bool,
-    raw_mid: Option<&str>,
-) -> Result<Vec<Expected>, String> {
+fn compare_mailto(server: &str, ours: &str, eight_bit: bool, raw_mid: Option<&str>) -> Result<Vec<Expected>, String> {
     if server == ours {
         return Ok(Vec::new());
     }
@@ -479,8 +444,7 @@ fn expected_difference_rules() {
         compare_block(&served, &ours, true),
         Ok(vec![ShellQuoting, Latin1Headers])
     );
-    let served =
-        "mailto:j@x.y?In-Reply-To=%3Cp27@x%3E&Subject=Re%3A%208bit%20%C3%83%C2%A9t%C3%83%C2%A9";
+    let served = "mailto:j@x.y?In-Reply-To=%3Cp27@x%3E&Subject=Re%3A%208bit%20%C3%83%C2%A9t%C3%83%C2%A9";
     let ours = "mailto:j@x.y?In-Reply-To=%3Cp27@x%3E&Subject=Re%3A%208bit%20%C3%A9t%C3%A9";
     assert_eq!(
         compare_mailto(served, ours, true, Some("<p27@x>")),
@@ -489,14 +453,9 @@ fn expected_difference_rules() {
     assert!(compare_mailto(served, ours, false, Some("<p27@x>")).is_err());
     // The double-escaped In-Reply-To of a Message-ID with & and '.
     let mid = "<it's&odd!id/x=1@x>";
-    let served =
-        "mailto:a@b.c?In-Reply-To=%3Cit&#39;s&#38;odd!id%2Fx=1@x%3E&Subject=Re%3A%20odd%20id";
-    let ours =
-        "mailto:a@b.c?In-Reply-To=%3Cit%27s%26odd%21id%2Fx%3D1%40x%3E&Subject=Re%3A%20odd%20id";
-    assert_eq!(
-        compare_mailto(served, ours, false, Some(mid)),
-        Ok(vec![AmpersandId])
-    );
+    let served = "mailto:a@b.c?In-Reply-To=%3Cit&#39;s&#38;odd!id%2Fx=1@x%3E&Subject=Re%3A%20odd%20id";
+    let ours = "mailto:a@b.c?In-Reply-To=%3Cit%27s%26odd%21id%2Fx%3D1%40x%3E&Subject=Re%3A%20odd%20id";
+    assert_eq!(compare_mailto(served, ours, false, Some(mid)), Ok(vec![AmpersandId]));
     let raw_amp = "mailto:a@b.c?In-Reply-To=%3Cit's&odd!id%2Fx=1@x%3E&Subject=Re%3A%20odd%20id";
     assert!(compare_mailto(served, raw_amp, false, Some(mid)).is_err());
     let other_subject = ours.replace("odd%20id", "odd");
@@ -527,17 +486,14 @@ fn run_ksreply(home: &Path, args: &[&str], file: &Path) -> Result<String, String
             stderr.lines().next().unwrap_or("").trim()
         ));
     }
-    String::from_utf8(output.stdout)
-        .map_err(|_| format!("ksreply {}: stdout is not UTF-8", args.join(" ")))
+    String::from_utf8(output.stdout).map_err(|_| format!("ksreply {}: stdout is not UTF-8", args.join(" ")))
 }
 
 /// A fresh directory for ksreply's inputs and (empty) HOME, inside the
 /// inbox's temporary directory so that it goes away with the inbox even if
 /// this process is killed.
 fn scratch_dir(inbox: &PublicInbox) -> PathBuf {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
     let dir = inbox.dir().join(format!("golden-{nanos}"));
     fs::create_dir_all(dir.join("home")).unwrap();
     dir
@@ -582,20 +538,11 @@ fn ksreply_matches_public_inbox_for_every_message() {
             continue;
         }
         compared += 1;
-        match compare_one(
-            inbox,
-            message,
-            id,
-            &scratch.join(format!("{n:04}.eml")),
-            &home,
-        ) {
+        match compare_one(inbox, message, id, &scratch.join(format!("{n:04}.eml")), &home) {
             Ok(kinds) if kinds.is_empty() => exact += 1,
             Ok(kinds) => {
                 for kind in kinds {
-                    expected
-                        .entry(kind)
-                        .or_default()
-                        .push(format!("{label} <{id}>"));
+                    expected.entry(kind).or_default().push(format!("{label} <{id}>"));
                 }
             }
             Err(problems) => mismatches.push(format!("{label} <{id}>\n{problems}")),
@@ -640,20 +587,11 @@ fn ksreply_matches_public_inbox_for_every_message() {
         summary,
         "not imported by public-inbox-mda: {}{}",
         inbox.not_imported().len(),
-        list_suffix(
-            &inbox
-                .not_imported()
-                .iter()
-                .map(|m| m.label())
-                .collect::<Vec<_>>()
-        )
+        list_suffix(&inbox.not_imported().iter().map(|m| m.label()).collect::<Vec<_>>())
     )
     .unwrap();
     println!("{summary}");
-    assert!(
-        compared > 0,
-        "no message was compared (KSREPLY_GOLDEN_ONLY={only:?})"
-    );
+    assert!(compared > 0, "no message was compared (KSREPLY_GOLDEN_ONLY={only:?})");
     if !mismatches.is_empty() {
         panic!(
             "{} of {compared} messages: ksreply differs from public-inbox's Reply \
@@ -693,13 +631,7 @@ fn compare_one(
 
     let block = run_ksreply(
         home,
-        &[
-            "--recipients",
-            "public-inbox",
-            "--git-send-email",
-            "--draft",
-            DRAFT,
-        ],
+        &["--recipients", "public-inbox", "--git-send-email", "--draft", DRAFT],
         file,
     )
     .and_then(|ours| compare_block(&served.git_send_email, &ours, eight_bit));
@@ -715,11 +647,10 @@ fn compare_one(
                 .into_iter()
                 .next()
                 .map(|v| String::from_utf8_lossy(&v).into_owned());
-            let result = run_ksreply(home, &["--recipients", "public-inbox", "--mailto"], file)
-                .and_then(|ours| {
-                    let ours = ours.strip_suffix('\n').unwrap_or(&ours);
-                    compare_mailto(mailto, ours, eight_bit, raw_mid.as_deref())
-                });
+            let result = run_ksreply(home, &["--recipients", "public-inbox", "--mailto"], file).and_then(|ours| {
+                let ours = ours.strip_suffix('\n').unwrap_or(&ours);
+                compare_mailto(mailto, ours, eight_bit, raw_mid.as_deref())
+            });
             match result {
                 Ok(k) => kinds.extend(k),
                 Err(e) => problems.push(format!("    mailto: {e}")),

@@ -22,8 +22,14 @@ fn seed() -> PathBuf {
 }
 
 fn shared() -> PathBuf {
-    let d = std::env::var_os("KSREPLY_SHARED").map(PathBuf::from).unwrap_or_else(|| root().join("../shared"));
-    assert!(d.join("corpus/INDEX.tsv").is_file(), "{}: the shared corpus is missing (set KSREPLY_SHARED)", d.display());
+    let d = std::env::var_os("KSREPLY_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("../shared"));
+    assert!(
+        d.join("corpus/INDEX.tsv").is_file(),
+        "{}: the shared corpus is missing (set KSREPLY_SHARED)",
+        d.display()
+    );
     d
 }
 
@@ -40,7 +46,10 @@ impl Env {
         std::fs::create_dir_all(env.home()).unwrap();
         let mut git = String::from("[user]\n\tname = Test Sender\n\temail = sender@example.org\n");
         if let Some(s) = sink {
-            git.push_str(&format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n", s.port()));
+            git.push_str(&format!(
+                "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
+                s.port()
+            ));
         }
         std::fs::write(env.home().join(".gitconfig"), git).unwrap();
         env
@@ -59,24 +68,35 @@ impl Env {
     }
 
     fn drafts(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(self.drafts_dir()).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default()
+        std::fs::read_dir(self.drafts_dir())
+            .map(|r| r.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default()
     }
 
     fn vars(&self) -> Vec<(String, String)> {
         vec![
             ("HOME".into(), self.home().display().to_string()),
-            ("PATH".into(), std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into())),
+            (
+                "PATH".into(),
+                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
+            ),
             ("LANG".into(), "C.UTF-8".into()),
             ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
             // The temp dir is inside this checkout (target/tmp).
-            ("GIT_CEILING_DIRECTORIES".into(), self.path().parent().unwrap().display().to_string()),
+            (
+                "GIT_CEILING_DIRECTORIES".into(),
+                self.path().parent().unwrap().display().to_string(),
+            ),
         ]
     }
 
     /// A command in this environment, in the temp dir, stdin /dev/null.
     fn cmd(&self, program: &str) -> Command {
         let mut c = Command::new(program);
-        c.env_clear().envs(self.vars()).current_dir(self.path()).stdin(Stdio::null());
+        c.env_clear()
+            .envs(self.vars())
+            .current_dir(self.path())
+            .stdin(Stdio::null());
         c
     }
 
@@ -92,16 +112,26 @@ impl Env {
     /// be opened (as under cron or CI), whatever runs the tests.
     fn ksreply_detached(&self, editor: &str, args: &[&str], input: Option<&[u8]>) -> Output {
         let mut c = self.cmd("setsid");
-        c.arg("-w").arg(env!("CARGO_BIN_EXE_ksreply")).args(args).env("GIT_EDITOR", editor);
+        c.arg("-w")
+            .arg(env!("CARGO_BIN_EXE_ksreply"))
+            .args(args)
+            .env("GIT_EDITOR", editor);
         match input {
             Some(i) => run_with_stdin(&mut c, i),
-            None => c.output().unwrap_or_else(|e| panic!("cannot run setsid (util-linux): {e}")),
+            None => c
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run setsid (util-linux): {e}")),
         }
     }
 }
 
 fn run_with_stdin(c: &mut Command, input: &[u8]) -> Output {
-    let mut child = c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let mut sin = child.stdin.take().unwrap();
     let data = input.to_vec();
     // A writer thread: ksreply may answer before it has read everything.
@@ -129,10 +159,23 @@ fn twenty_messages() -> Vec<PathBuf> {
     all.sort();
     assert!(all.len() >= 20);
     let step = all.len() / 20;
-    all.iter().step_by(step).take(20).map(|p| shared.join("corpus").join(p)).collect()
+    all.iter()
+        .step_by(step)
+        .take(20)
+        .map(|p| shared.join("corpus").join(p))
+        .collect()
 }
 
-const KEYS: &[&str] = &["from", "to", "cc", "subject", "in_reply_to", "references", "draft_path", "body"];
+const KEYS: &[&str] = &[
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "in_reply_to",
+    "references",
+    "draft_path",
+    "body",
+];
 
 fn check_object(v: &serde_json::Value, ctx: &str) {
     let o = v.as_object().unwrap_or_else(|| panic!("{ctx}: not an object: {v}"));
@@ -140,18 +183,33 @@ fn check_object(v: &serde_json::Value, ctx: &str) {
         assert!(o.contains_key(*k), "{ctx}: no {k:?} in {v}");
     }
     let from = &o["from"];
-    assert!(from["email"].as_str() == Some("sender@example.org") && from["name"].as_str() == Some("Test Sender"), "{ctx}: from {from}");
+    assert!(
+        from["email"].as_str() == Some("sender@example.org") && from["name"].as_str() == Some("Test Sender"),
+        "{ctx}: from {from}"
+    );
     for k in ["to", "cc"] {
         for a in o[k].as_array().unwrap_or_else(|| panic!("{ctx}: {k} is not an array")) {
-            assert!(a["email"].is_string() && (a["name"].is_string() || a["name"].is_null()), "{ctx}: {k} entry {a}");
+            assert!(
+                a["email"].is_string() && (a["name"].is_string() || a["name"].is_null()),
+                "{ctx}: {k} entry {a}"
+            );
         }
     }
     assert!(o["subject"].is_string(), "{ctx}");
     assert!(o["in_reply_to"].is_string() || o["in_reply_to"].is_null(), "{ctx}");
-    assert!(o["references"].as_array().is_some_and(|r| r.iter().all(|x| x.is_string())), "{ctx}");
+    assert!(
+        o["references"]
+            .as_array()
+            .is_some_and(|r| r.iter().all(|x| x.is_string())),
+        "{ctx}"
+    );
     if let Some(irt) = o["in_reply_to"].as_str() {
         assert!(!irt.starts_with('<'), "{ctx}: in_reply_to is the bare id");
-        assert_eq!(o["references"].as_array().unwrap().last().and_then(|r| r.as_str()), Some(irt), "{ctx}");
+        assert_eq!(
+            o["references"].as_array().unwrap().last().and_then(|r| r.as_str()),
+            Some(irt),
+            "{ctx}"
+        );
     }
     assert!(o["body"].is_string(), "{ctx}");
     assert!(o["draft_path"].is_string() || o["draft_path"].is_null(), "{ctx}");
@@ -159,8 +217,12 @@ fn check_object(v: &serde_json::Value, ctx: &str) {
 
 fn json_of(o: &Output, ctx: &str) -> serde_json::Value {
     assert_eq!(o.status.code(), Some(0), "{ctx}: {}", err(o));
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{ctx}: stdout is not one JSON object ({e}):\n{}", String::from_utf8_lossy(&o.stdout)))
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{ctx}: stdout is not one JSON object ({e}):\n{}",
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
 }
 
 /// `--json` alone and with --print, --git-send-email and --mailto, over 20
@@ -178,29 +240,62 @@ fn json_on_every_output_mode_for_twenty_corpus_messages() {
         let path = PathBuf::from(saved["draft_path"].as_str().expect("--json writes the draft"));
         let draft = std::fs::read_to_string(&path).unwrap();
 
-        let printed = json_of(&env.ksreply(&["--json", "--print", file]), &format!("{name} --json --print"));
+        let printed = json_of(
+            &env.ksreply(&["--json", "--print", file]),
+            &format!("{name} --json --print"),
+        );
         check_object(&printed, &format!("{name} --json --print"));
         assert!(printed["draft_path"].is_null(), "{name}: --print writes no file");
         let plain = env.ksreply(&["--print", file]);
-        assert_eq!(printed["draft"].as_str(), Some(String::from_utf8_lossy(&plain.stdout).as_ref()), "{name}");
-        assert_eq!(printed["draft"].as_str(), Some(draft.as_str()), "{name}: the saved draft is the printed one");
-        let stdin = json_of(&env.ksreply_stdin(&["--json", "--print", "-"], &std::fs::read(&f).unwrap()), &name);
+        assert_eq!(
+            printed["draft"].as_str(),
+            Some(String::from_utf8_lossy(&plain.stdout).as_ref()),
+            "{name}"
+        );
+        assert_eq!(
+            printed["draft"].as_str(),
+            Some(draft.as_str()),
+            "{name}: the saved draft is the printed one"
+        );
+        let stdin = json_of(
+            &env.ksreply_stdin(&["--json", "--print", "-"], &std::fs::read(&f).unwrap()),
+            &name,
+        );
         assert_eq!(stdin, printed, "{name}: stdin and file give the same JSON");
 
-        let gse = json_of(&env.ksreply(&["--json", "--git-send-email", file]), &format!("{name} --json --git-send-email"));
+        let gse = json_of(
+            &env.ksreply(&["--json", "--git-send-email", file]),
+            &format!("{name} --json --git-send-email"),
+        );
         check_object(&gse, &format!("{name} --json --git-send-email"));
         let cmd = gse["git_send_email"].as_str().unwrap();
         let gpath = gse["draft_path"].as_str().unwrap();
         let file_name = Path::new(gpath).file_name().unwrap().to_string_lossy().into_owned();
         assert!(cmd.starts_with("git send-email \\\n"), "{name}: {cmd}");
-        assert!(cmd.trim_end().lines().last().is_some_and(|l| l.contains(&file_name)), "{name}: the command names the draft: {cmd}");
+        assert!(
+            cmd.trim_end().lines().last().is_some_and(|l| l.contains(&file_name)),
+            "{name}: the command names the draft: {cmd}"
+        );
         assert!(Path::new(gpath).is_file());
 
-        let mailto = json_of(&env.ksreply(&["--json", "--mailto", file]), &format!("{name} --json --mailto"));
+        let mailto = json_of(
+            &env.ksreply(&["--json", "--mailto", file]),
+            &format!("{name} --json --mailto"),
+        );
         check_object(&mailto, &format!("{name} --json --mailto"));
-        assert!(mailto["mailto"].as_str().is_some_and(|m| m.starts_with("mailto:")), "{name}");
+        assert!(
+            mailto["mailto"].as_str().is_some_and(|m| m.starts_with("mailto:")),
+            "{name}"
+        );
         assert!(mailto["draft_path"].is_null());
-        for (k, v) in [("to", &gse), ("to", &mailto), ("cc", &gse), ("cc", &mailto), ("subject", &saved), ("references", &saved)] {
+        for (k, v) in [
+            ("to", &gse),
+            ("to", &mailto),
+            ("cc", &gse),
+            ("cc", &mailto),
+            ("subject", &saved),
+            ("references", &saved),
+        ] {
             assert_eq!(v[k], printed[k], "{name}: {k} differs between modes");
         }
     }
@@ -251,7 +346,9 @@ fn exit_statuses_are_the_documented_ones() {
     let env4 = Env::new("exit4", None);
     std::fs::write(
         env4.home().join(".gitconfig"),
-        format!("[user]\n\temail = sender@example.org\n[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {port}\n"),
+        format!(
+            "[user]\n\temail = sender@example.org\n[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {port}\n"
+        ),
     )
     .unwrap();
     let add_line = "sed -i '$a An answer.'";
@@ -270,7 +367,10 @@ fn exit_statuses_are_the_documented_ones() {
         let e = err(&o);
         assert_eq!(o.status.code(), Some(code), "{editor} {args:?}: {e}");
         let last = e.trim_end().lines().last().unwrap_or("");
-        assert!(last.starts_with("ksreply: ") && last.contains("draft kept"), "{editor} {args:?}: {e}");
+        assert!(
+            last.starts_with("ksreply: ") && last.contains("draft kept"),
+            "{editor} {args:?}: {e}"
+        );
     }
     assert!(sink.messages().is_empty());
 }
@@ -316,38 +416,75 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
     std::fs::create_dir(&weird_dir).unwrap();
     let weird = weird_dir.join("re $(touch pwned6) `touch pwned7` 'q' \"d\" !x;&.eml");
 
-    let json = json_of(&env.ksreply(&["--json", "--git-send-email", msg.to_str().unwrap()]), "hostile --json");
+    let json = json_of(
+        &env.ksreply(&["--json", "--git-send-email", msg.to_str().unwrap()]),
+        "hostile --json",
+    );
     let mut runs: Vec<(String, Vec<String>)> = Vec::new();
     let argv = |irt: Option<&str>, path: &str| {
         let mut v = vec!["send-email".to_string()];
         if let Some(i) = irt {
             v.push(format!("--in-reply-to={i}"));
         }
-        let e = |k: &str| json[k].as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+        let e = |k: &str| {
+            json[k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["email"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        };
         v.extend(e("to").into_iter().map(|a| format!("--to={a}")));
         v.extend(e("cc").into_iter().map(|a| format!("--cc={a}")));
         v.push(path.to_string());
         v
     };
     let irt = json["in_reply_to"].as_str();
-    assert_eq!(irt, Some("a$HOME'`touch${IFS}pwned4`{x}|&!@x.example"), "the valid hostile id is kept");
-    runs.push((json["git_send_email"].as_str().unwrap().to_string(), argv(irt, json["draft_path"].as_str().unwrap())));
-    let o = env.ksreply(&["--git-send-email", "--draft", weird.to_str().unwrap(), msg.to_str().unwrap()]);
+    assert_eq!(
+        irt,
+        Some("a$HOME'`touch${IFS}pwned4`{x}|&!@x.example"),
+        "the valid hostile id is kept"
+    );
+    runs.push((
+        json["git_send_email"].as_str().unwrap().to_string(),
+        argv(irt, json["draft_path"].as_str().unwrap()),
+    ));
+    let o = env.ksreply(&[
+        "--git-send-email",
+        "--draft",
+        weird.to_str().unwrap(),
+        msg.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", err(&o));
     assert!(weird.is_file());
     runs.push((String::from_utf8(o.stdout).unwrap(), argv(irt, weird.to_str().unwrap())));
 
     let all: Vec<&str> = ["to", "cc"]
         .iter()
-        .flat_map(|k| json[*k].as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap()))
+        .flat_map(|k| {
+            json[*k]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| a["email"].as_str().unwrap())
+        })
         .collect();
     // Addresses that cannot be written into a header (a space outside
     // quotes) are dropped, with a warning, from every output alike.
     let warnings = json["warnings"].to_string();
     for dropped in ["`touch pwned2`@x.example", "touch pwned3@x.example"] {
-        assert!(!all.contains(&dropped) && warnings.contains(dropped), "{dropped} dropped: {json}");
+        assert!(
+            !all.contains(&dropped) && warnings.contains(dropped),
+            "{dropped} dropped: {json}"
+        );
     }
-    for want in ["'@x.example", "o'brien@x.example", "bang!x@x.example", "amp&x@x.example", "$HOME@x.example"] {
+    for want in [
+        "'@x.example",
+        "o'brien@x.example",
+        "bang!x@x.example",
+        "amp&x@x.example",
+        "$HOME@x.example",
+    ] {
         assert!(all.contains(&want), "{want} in {json}");
     }
 
@@ -368,9 +505,17 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
                 .unwrap();
             assert!(o.status.success(), "{shell}: {}\n{cmd}", err(&o));
             let got = std::fs::read(&record).unwrap_or_else(|e| panic!("{shell}: git was not called ({e}):\n{cmd}"));
-            let got: Vec<String> = got.split(|b| *b == 0).filter(|s| !s.is_empty()).map(|s| String::from_utf8(s.to_vec()).unwrap()).collect();
+            let got: Vec<String> = got
+                .split(|b| *b == 0)
+                .filter(|s| !s.is_empty())
+                .map(|s| String::from_utf8(s.to_vec()).unwrap())
+                .collect();
             assert_eq!(&got, want, "{shell}: arguments changed on the way:\n{cmd}");
-            assert!(pwned(env.path()).is_empty(), "{shell} ran something: {:?}\n{cmd}", pwned(env.path()));
+            assert!(
+                pwned(env.path()).is_empty(),
+                "{shell} ran something: {:?}\n{cmd}",
+                pwned(env.path())
+            );
         }
     }
 }
@@ -381,18 +526,38 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
 fn quoted_local_part_survives() {
     let env = Env::new("quoted-local", None);
     let msg = b"From: \"a b\"@x.example\nTo: list@x.example\nSubject: q\nMessage-ID: <q@x.example>\n\nHello.\n";
-    let o = env.ksreply_stdin(&["--json", "--git-send-email", "--draft", "/path/to/YOUR_REPLY", "-"], msg);
+    let o = env.ksreply_stdin(
+        &["--json", "--git-send-email", "--draft", "/path/to/YOUR_REPLY", "-"],
+        msg,
+    );
     let j = json_of(&o, "quoted local part");
-    let to: Vec<&str> = j["to"].as_array().unwrap().iter().map(|a| a["email"].as_str().unwrap()).collect();
+    let to: Vec<&str> = j["to"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap())
+        .collect();
     assert_eq!(to, ["\"a b\"@x.example"], "{j}");
-    assert!(j["git_send_email"].as_str().unwrap().contains("--to='\"a b\"@x.example'"), "{j}");
+    assert!(
+        j["git_send_email"]
+            .as_str()
+            .unwrap()
+            .contains("--to='\"a b\"@x.example'"),
+        "{j}"
+    );
 }
 
 /// The same message as ksreply may get it on stdin: raw, CRLF, mboxrd with
 /// a `From ` line (and `>From ` escapes), with or without CRLF.
 fn stdin_variants(raw: &str) -> Vec<(&'static str, Vec<u8>)> {
     let mboxrd: String = std::iter::once("From mboxrd@z Thu Jan  1 00:00:00 1970".to_string())
-        .chain(raw.lines().map(|l| if l.trim_start_matches('>').starts_with("From ") { format!(">{l}") } else { l.to_string() }))
+        .chain(raw.lines().map(|l| {
+            if l.trim_start_matches('>').starts_with("From ") {
+                format!(">{l}")
+            } else {
+                l.to_string()
+            }
+        }))
         .map(|l| l + "\n")
         .collect();
     let crlf = |s: &str| s.replace('\n', "\r\n").into_bytes();
@@ -431,23 +596,43 @@ fn print_stdin_is_a_pure_filter() {
     let want = String::from_utf8(want.stdout).unwrap();
     assert!(want.starts_with("From: Test Sender <sender@example.org>\n"), "{want}");
     assert!(want.contains("> From now on the thing works.\n"), "{want}");
-    assert!(!want.contains("> -- ") && !want.contains("\n> Ann\n"), "signature cut: {want}");
+    assert!(
+        !want.contains("> -- ") && !want.contains("\n> Ann\n"),
+        "signature cut: {want}"
+    );
     for (label, input) in stdin_variants(raw) {
         let o = env.ksreply_detached("false", &["--print", "-"], Some(&input));
         let e = err(&o);
         assert_eq!(o.status.code(), Some(0), "{label}: {e}");
-        assert_eq!(String::from_utf8_lossy(&o.stdout), want, "{label}: stdout is exactly the draft");
-        assert!(e.lines().all(|l| l.starts_with("ksreply: warning: ")), "{label}: only warnings on stderr: {e}");
-        assert!(e.contains("ksreply: warning: "), "{label}: the broken References is reported on stderr: {e}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            want,
+            "{label}: stdout is exactly the draft"
+        );
+        assert!(
+            e.lines().all(|l| l.starts_with("ksreply: warning: ")),
+            "{label}: only warnings on stderr: {e}"
+        );
+        assert!(
+            e.contains("ksreply: warning: "),
+            "{label}: the broken References is reported on stderr: {e}"
+        );
     }
     // The part filters too.
     let o = env.ksreply_stdin(&["--headers-only", "-"], raw.as_bytes());
-    assert_eq!(String::from_utf8_lossy(&o.stdout), want.split_once("\n\n").unwrap().0.to_string() + "\n");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        want.split_once("\n\n").unwrap().0.to_string() + "\n"
+    );
     let o = env.ksreply_stdin(&["--body-only", "-"], raw.as_bytes());
     assert_eq!(String::from_utf8_lossy(&o.stdout), want.split_once("\n\n").unwrap().1);
     let o = env.ksreply_stdin(&["--plain-text", "-"], b"Hello,\r\n\r\n> earlier\r\n-- \r\nSig\r\n");
     assert_eq!(String::from_utf8_lossy(&o.stdout), "> Hello,\n>\n>> earlier\n");
-    assert!(!env.drafts_dir().exists(), "a filter writes no draft: {:?}", env.drafts());
+    assert!(
+        !env.drafts_dir().exists(),
+        "a filter writes no draft: {:?}",
+        env.drafts()
+    );
 }
 
 /// Without a terminal (new session, stdin /dev/null or a pipe), ksreply
@@ -476,7 +661,12 @@ fn no_prompt_without_a_terminal() {
     let o = env.ksreply_detached(editor, &["--dry-run", "-"], Some(&std::fs::read(&seed).unwrap()));
     assert_eq!(o.status.code(), Some(0), "{}", err(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.starts_with("Dry run: nothing sent.\n") && out.contains("RCPT TO: <leon@kernel.org>") && out.contains("\nMy answer.\n"), "{out}");
+    assert!(
+        out.starts_with("Dry run: nothing sent.\n")
+            && out.contains("RCPT TO: <leon@kernel.org>")
+            && out.contains("\nMy answer.\n"),
+        "{out}"
+    );
     assert!(sink.messages().is_empty());
 
     let o = env.ksreply_detached(editor, &["--yes", "-"], Some(&std::fs::read(&seed).unwrap()));
@@ -484,8 +674,14 @@ fn no_prompt_without_a_terminal() {
     let msgs = sink.messages();
     assert_eq!(msgs.len(), 1);
     let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
-    assert!(id.starts_with('<') && id.ends_with("@example.org>"), "stdout is the Message-ID sent: {id}");
-    assert!(String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-ID: {id}")) || String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-Id: {id}")));
+    assert!(
+        id.starts_with('<') && id.ends_with("@example.org>"),
+        "stdout is the Message-ID sent: {id}"
+    );
+    assert!(
+        String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-ID: {id}"))
+            || String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-Id: {id}"))
+    );
 }
 
 /// In a terminal, but with stdin and stdout redirected (a script's
@@ -508,9 +704,19 @@ fn no_prompt_when_stdin_and_stdout_are_not_terminals() {
         ),
     );
     let t = Tmux::start("redirected", env.path(), &run);
-    let pane = t.wait_for("ksreply to end or prompt", |p| p.contains("[ksreply status") || p.contains("Send this reply?"));
-    assert!(!pane.contains("Send this reply?"), "ksreply prompted although stdin and stdout are not terminals\n{}", t.report());
-    assert!(pane.contains("[ksreply status 5]") && pane.contains("--yes"), "{}", t.report());
+    let pane = t.wait_for("ksreply to end or prompt", |p| {
+        p.contains("[ksreply status") || p.contains("Send this reply?")
+    });
+    assert!(
+        !pane.contains("Send this reply?"),
+        "ksreply prompted although stdin and stdout are not terminals\n{}",
+        t.report()
+    );
+    assert!(
+        pane.contains("[ksreply status 5]") && pane.contains("--yes"),
+        "{}",
+        t.report()
+    );
     assert!(sink.messages().is_empty());
 }
 
@@ -525,7 +731,10 @@ fn no_colours_with_no_color_or_without_a_terminal() {
     // Not a terminal: pipes.
     for args in [&["--no-such-flag"][..], &["--help"], &["--print", "/nonexistent"]] {
         let o = env.ksreply(args);
-        assert!(!has_colour(&String::from_utf8_lossy(&o.stdout)) && !has_colour(&err(&o)), "{args:?}");
+        assert!(
+            !has_colour(&String::from_utf8_lossy(&o.stdout)) && !has_colour(&err(&o)),
+            "{args:?}"
+        );
     }
     // A terminal: colours by default (clap's error), none with NO_COLOR.
     let k = sq(env!("CARGO_BIN_EXE_ksreply"));
@@ -541,11 +750,26 @@ fn no_colours_with_no_color_or_without_a_terminal() {
     let coloured = t.capture_escapes();
     // The screen was cleared before the NO_COLOR part: what is on screen is that part only.
     assert!(!coloured.contains("[one]"), "{coloured}");
-    assert!(!has_colour(&coloured), "colour escapes with NO_COLOR set:\n{coloured:?}");
-    assert!(coloured.contains("unexpected argument") && coloured.contains("ksreply: "), "{}", t.report());
+    assert!(
+        !has_colour(&coloured),
+        "colour escapes with NO_COLOR set:\n{coloured:?}"
+    );
+    assert!(
+        coloured.contains("unexpected argument") && coloured.contains("ksreply: "),
+        "{}",
+        t.report()
+    );
     drop(t);
-    let run = launcher(&env.path().join("run2.sh"), &env.vars(), &format!("{k} --no-such-flag; echo '[one]'"));
+    let run = launcher(
+        &env.path().join("run2.sh"),
+        &env.vars(),
+        &format!("{k} --no-such-flag; echo '[one]'"),
+    );
     let t = Tmux::start("colour-default", env.path(), &run);
     t.wait_text("[one]");
-    assert!(has_colour(&t.capture_escapes()), "without NO_COLOR a terminal gets colours (else this test proves nothing)\n{}", t.report());
+    assert!(
+        has_colour(&t.capture_escapes()),
+        "without NO_COLOR a terminal gets colours (else this test proves nothing)\n{}",
+        t.report()
+    );
 }

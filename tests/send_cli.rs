@@ -61,7 +61,12 @@ impl Env {
     }
 
     fn ksreply(&self, editor: &str, args: &[&str]) -> Output {
-        self.cmd(env!("CARGO_BIN_EXE_ksreply")).env("GIT_EDITOR", editor).args(args).arg(seed()).output().unwrap()
+        self.cmd(env!("CARGO_BIN_EXE_ksreply"))
+            .env("GIT_EDITOR", editor)
+            .args(args)
+            .arg(seed())
+            .output()
+            .unwrap()
     }
 
     fn drafts(&self) -> Vec<PathBuf> {
@@ -74,25 +79,31 @@ impl Env {
 }
 
 fn list(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir).map(|r| r.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
+    std::fs::read_dir(dir)
+        .map(|r| r.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default()
 }
 
 fn smtp_config(sink: &SmtpSink) -> String {
-    format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n", sink.port())
+    format!(
+        "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
+        sink.port()
+    )
 }
-
 
 fn text(r: &Received) -> String {
     String::from_utf8_lossy(&r.data).replace("\r\n", "\n")
 }
-
 
 fn assert_failed_with_draft_kept(env: &Env, o: &Output, code: i32, needle: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(code), "{err}");
     let last = err.trim_end().lines().last().unwrap_or("");
     assert!(last.starts_with("ksreply: ") && last.contains(needle), "{err}");
-    assert!(last.contains("draft kept: ") && last.contains("ksreply --resume"), "{err}");
+    assert!(
+        last.contains("draft kept: ") && last.contains("ksreply --resume"),
+        "{err}"
+    );
     assert_eq!(env.drafts().len(), 1, "the draft stays on disk");
     assert!(err.trim_end().lines().all(|l| !l.contains("panicked")));
 }
@@ -117,9 +128,16 @@ printf '\nThat is my answer.\n' >> "$1""#,
     let mut rcpts: Vec<String> = m.rcpt_tos.iter().map(|r| r.to_lowercase()).collect();
     rcpts.sort();
     let mut want: Vec<String> = [
-        "leon@kernel.org", "new@example.org", "greg@kroah.com", "laurent.pinchart@ideasonboard.com",
-        "tglx@linutronix.de", "josh@joshtriplett.org", "mchehab@kernel.org", "corbet@lwn.net",
-        "ksummit@lists.linux.dev", "hidden@example.org",
+        "leon@kernel.org",
+        "new@example.org",
+        "greg@kroah.com",
+        "laurent.pinchart@ideasonboard.com",
+        "tglx@linutronix.de",
+        "josh@joshtriplett.org",
+        "mchehab@kernel.org",
+        "corbet@lwn.net",
+        "ksummit@lists.linux.dev",
+        "hidden@example.org",
     ]
     .map(String::from)
     .to_vec();
@@ -162,13 +180,20 @@ fn send_failures_keep_the_draft_and_resume_sends_it() {
     let down = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = down.local_addr().unwrap().port();
     drop(down);
-    let env = Env::new("fail-down", &format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {port}\n"));
+    let env = Env::new(
+        "fail-down",
+        &format!("[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {port}\n"),
+    );
     let o = env.ksreply("sed -i '$a ok'", &["--yes"]);
     assert_failed_with_draft_kept(&env, &o, 4, "connect");
 
     // Resume the kept draft once a server is there.
     let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
-    std::fs::write(env.path().join(".gitconfig"), format!("[user]\n\temail = sender@example.org\n{}", smtp_config(&sink))).unwrap();
+    std::fs::write(
+        env.path().join(".gitconfig"),
+        format!("[user]\n\temail = sender@example.org\n{}", smtp_config(&sink)),
+    )
+    .unwrap();
     let draft = env.drafts().pop().unwrap();
     let o = env
         .cmd(env!("CARGO_BIN_EXE_ksreply"))
@@ -206,15 +231,26 @@ fn auth_password_from_git_credential_and_wrong_password() {
     std::fs::write(&cred, format!("smtp://alice:wrong-pw@127.0.0.1%3a{}\n", sink.port())).unwrap();
     let o = env.ksreply("sed -i '$a ok'", &["--yes"]);
     assert_failed_with_draft_kept(&env, &o, 4, "authentication");
-    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!all.contains("wrong-pw"));
-    assert!(!std::fs::read_to_string(&cred).unwrap().contains("wrong-pw"), "git credential reject removed it");
+    assert!(
+        !std::fs::read_to_string(&cred).unwrap().contains("wrong-pw"),
+        "git credential reject removed it"
+    );
 
     // Right password from the store: sent over STARTTLS with AUTH.
     std::fs::write(&cred, format!("smtp://alice:s3cret-pw@127.0.0.1%3a{}\n", sink.port())).unwrap();
     let o = env.ksreply("sed -i '$a ok'", &["--yes", "-v"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let all = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!all.contains("s3cret-pw"));
     let msgs = sink.messages();
     assert_eq!(msgs.len(), 1);
@@ -225,7 +261,10 @@ fn auth_password_from_git_credential_and_wrong_password() {
 #[test]
 fn dry_run_shows_everything_and_sends_nothing() {
     let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
-    let env = Env::new("dry", &format!("{}\tsmtpUser = bob\n\tsmtpPass = hunter2-secret\n", smtp_config(&sink)));
+    let env = Env::new(
+        "dry",
+        &format!("{}\tsmtpUser = bob\n\tsmtpPass = hunter2-secret\n", smtp_config(&sink)),
+    );
     let o = env.ksreply("sed -i '$a ok'", &["--dry-run", "-v"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8_lossy(&o.stdout);
@@ -263,7 +302,11 @@ fn agrees_with_real_git_send_email() {
         1,
     );
     let g = env.cmd("sh").arg("-c").arg(&cmd).output().unwrap();
-    assert!(g.status.success(), "git send-email: {}", String::from_utf8_lossy(&g.stderr));
+    assert!(
+        g.status.success(),
+        "git send-email: {}",
+        String::from_utf8_lossy(&g.stderr)
+    );
     let k = env
         .cmd(env!("CARGO_BIN_EXE_ksreply"))
         .args(["--resume", draft.to_str().unwrap(), "--no-edit", "--yes", "--no-keep"])
@@ -279,7 +322,11 @@ fn agrees_with_real_git_send_email() {
     };
     assert_eq!(sorted(msgs[0].rcpt_tos.clone()), sorted(msgs[1].rcpt_tos.clone()));
     for h in ["To", "Cc"] {
-        assert_eq!(sorted(emails(&header(&git, h).unwrap())), sorted(emails(&header(&ks, h).unwrap())), "{h}");
+        assert_eq!(
+            sorted(emails(&header(&git, h).unwrap())),
+            sorted(emails(&header(&ks, h).unwrap())),
+            "{h}"
+        );
     }
     for h in ["Subject", "In-Reply-To", "References", "From"] {
         assert_eq!(header(&git, h), header(&ks, h), "{h}");
@@ -297,10 +344,19 @@ fn interrupt_keeps_the_draft() {
     let env = Env::new("sigint", &smtp_config(&sink));
     // Run by `sh -c`, whose parent is ksreply.
     let o = env.ksreply("kill -INT $PPID; sleep 1; true", &["--yes"]);
-    assert_eq!(o.status.signal(), Some(2), "{:?} {}", o.status, String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.signal(),
+        Some(2),
+        "{:?} {}",
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
     let drafts = env.drafts();
     assert_eq!(drafts.len(), 1);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains(&format!("ksreply: draft: {}", drafts[0].display())), "{err}");
+    assert!(
+        err.contains(&format!("ksreply: draft: {}", drafts[0].display())),
+        "{err}"
+    );
     assert!(sink.messages().is_empty());
 }

@@ -97,12 +97,7 @@ fn send_err(t: &Transport) -> ksreply::error::Error {
 /// The one message the sink got, checked for the common expectations.
 fn single_message(sink: &SmtpSink) -> common::smtp::Received {
     let mut got = sink.messages();
-    assert_eq!(
-        got.len(),
-        1,
-        "messages received; sink stderr:\n{}",
-        sink.stderr()
-    );
+    assert_eq!(got.len(), 1, "messages received; sink stderr:\n{}", sink.stderr());
     let m = got.remove(0);
     assert_eq!(m.mail_from, FROM);
     assert_eq!(m.rcpt_tos, recipients());
@@ -111,11 +106,7 @@ fn single_message(sink: &SmtpSink) -> common::smtp::Received {
         String::from_utf8_lossy(&crlf(MESSAGE))
     );
     assert_eq!(m.data, crlf(MESSAGE), "exact bytes after dot-unstuffing");
-    assert_eq!(
-        m.wire,
-        dot_stuffed_wire(MESSAGE),
-        "exact DATA bytes on the wire"
-    );
+    assert_eq!(m.wire, dot_stuffed_wire(MESSAGE), "exact DATA bytes on the wire");
     assert!(
         !String::from_utf8_lossy(&m.data).contains("secret-bcc"),
         "the Bcc address must only be in the envelope"
@@ -170,9 +161,7 @@ fn eight_bit_message_uses_8bitmime() {
     let m = &sink.messages()[0];
     assert_eq!(m.data, crlf(msg));
     assert!(
-        m.mail_options
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case("BODY=8BITMIME")),
+        m.mail_options.iter().any(|o| o.eq_ignore_ascii_case("BODY=8BITMIME")),
         "{:?}",
         m.mail_options
     );
@@ -269,10 +258,7 @@ fn starttls_is_required_not_opportunistic() {
     ]);
     let msg = send_err(&t).to_string();
     assert!(msg.contains("does not offer STARTTLS"), "{msg}");
-    assert!(
-        sink.messages().is_empty(),
-        "nothing may go out in plain text"
-    );
+    assert!(sink.messages().is_empty(), "nothing may go out in plain text");
 }
 
 #[test]
@@ -364,16 +350,10 @@ fn auth_login_when_configured() {
     let sink = SmtpSink::start(SinkOptions::new(Security::Plain).auth(USER, PASSWORD));
     let t = auth_transport(
         &sink,
-        &[
-            ("sendemail.smtpPass", PASSWORD),
-            ("sendemail.smtpAuth", "LOGIN"),
-        ],
+        &[("sendemail.smtpPass", PASSWORD), ("sendemail.smtpAuth", "LOGIN")],
     );
     send_ok(&t, MESSAGE.as_bytes());
-    assert_eq!(
-        single_message(&sink).auth_mechanism.as_deref(),
-        Some("LOGIN")
-    );
+    assert_eq!(single_message(&sink).auth_mechanism.as_deref(), Some("LOGIN"));
 }
 
 #[test]
@@ -403,17 +383,10 @@ fn wrong_password_is_an_authentication_error_without_the_password() {
     let e = send_err(&auth_transport(&sink, &[("sendemail.smtpPass", PASSWORD)]));
     let msg = e.to_string();
     assert!(msg.to_lowercase().contains("authentication"), "{msg}");
-    assert!(
-        msg.contains(USER) && msg.contains(&sink.host_port()),
-        "{msg}"
-    );
+    assert!(msg.contains(USER) && msg.contains(&sink.host_port()), "{msg}");
     assert!(msg.contains("535"), "the server's reply is quoted: {msg}");
     assert!(!format!("{e:?}").contains(PASSWORD), "{e:?}");
-    assert!(!format!(
-        "{:?}",
-        auth_transport(&sink, &[("sendemail.smtpPass", PASSWORD)])
-    )
-    .contains(PASSWORD));
+    assert!(!format!("{:?}", auth_transport(&sink, &[("sendemail.smtpPass", PASSWORD)])).contains(PASSWORD));
     assert!(sink.messages().is_empty());
 }
 
@@ -447,10 +420,7 @@ fn no_password_from_anywhere_is_a_clear_error() {
     // No smtpPass and no credential helper; prompts are disabled.
     let msg = send_err(&auth_transport(&sink, &[])).to_string();
     assert!(msg.contains("git credential fill"), "{msg}");
-    assert!(
-        msg.contains(&format!("smtp://{USER}@{}", sink.host_port())),
-        "{msg}"
-    );
+    assert!(msg.contains(&format!("smtp://{USER}@{}", sink.host_port())), "{msg}");
     assert!(sink.messages().is_empty());
 }
 
@@ -473,8 +443,7 @@ fn passwords_through_git_credential_store() {
         assert!(st.success());
     };
     // The line format git's store helper writes for host=127.0.0.1:PORT.
-    let line =
-        |sink: &SmtpSink, pass: &str| format!("smtp://{USER}:{pass}@127.0.0.1%3a{}", sink.port());
+    let line = |sink: &SmtpSink, pass: &str| format!("smtp://{USER}:{pass}@127.0.0.1%3a{}", sink.port());
 
     // 1. The right password in the store: used, and kept (approve).
     let good = SmtpSink::start(SinkOptions::new(Security::Plain).auth(USER, PASSWORD));
@@ -569,10 +538,7 @@ fn connection_closed_in_the_middle_of_data() {
         ("sendemail.smtpServerPort", &port),
     ]);
     let msg = send_err(&t).to_string();
-    assert!(
-        msg.contains("middle of DATA") && msg.contains("not accepted"),
-        "{msg}"
-    );
+    assert!(msg.contains("middle of DATA") && msg.contains("not accepted"), "{msg}");
     assert!(msg.contains(&sink.host_port()), "{msg}");
     assert!(sink.messages().is_empty());
 }
@@ -586,10 +552,7 @@ fn refused_recipient_is_named() {
         ("sendemail.smtpServerPort", &port),
     ]);
     let msg = send_err(&t).to_string();
-    assert!(
-        msg.contains("refused recipient <secret-bcc@example.org>"),
-        "{msg}"
-    );
+    assert!(msg.contains("refused recipient <secret-bcc@example.org>"), "{msg}");
     assert!(msg.contains("550"), "{msg}");
     assert!(sink.messages().is_empty(), "no partial delivery");
 }
@@ -635,17 +598,11 @@ fn sendmail_cmd_gets_git_send_email_arguments_and_the_message() {
     let rcpts = recipients();
     want.extend(rcpts.iter().map(String::as_str));
     assert_eq!(recorded_args(dir.path()), want);
-    assert_eq!(
-        fs::read(dir.path().join("stdin")).unwrap(),
-        MESSAGE.as_bytes()
-    );
+    assert_eq!(fs::read(dir.path().join("stdin")).unwrap(), MESSAGE.as_bytes());
 
     // CRLF input reaches sendmail in local LF form, byte for byte otherwise.
     send_ok(&t, &crlf(MESSAGE));
-    assert_eq!(
-        fs::read(dir.path().join("stdin")).unwrap(),
-        MESSAGE.as_bytes()
-    );
+    assert_eq!(fs::read(dir.path().join("stdin")).unwrap(), MESSAGE.as_bytes());
 }
 
 #[test]
@@ -663,10 +620,7 @@ fn absolute_smtp_server_is_run_as_sendmail() {
     let rcpts = recipients();
     want.extend(rcpts.iter().map(String::as_str));
     assert_eq!(recorded_args(dir.path()), want);
-    assert_eq!(
-        fs::read(dir.path().join("stdin")).unwrap(),
-        MESSAGE.as_bytes()
-    );
+    assert_eq!(fs::read(dir.path().join("stdin")).unwrap(), MESSAGE.as_bytes());
 }
 
 #[test]
@@ -676,8 +630,5 @@ fn failing_sendmail_reports_its_exit_status() {
         "cat >/dev/null; echo 'sendmail: queue is full' >&2; exit 75; :",
     )]);
     let msg = send_err(&t).to_string();
-    assert!(
-        msg.contains("exit status 75") && msg.contains("queue is full"),
-        "{msg}"
-    );
+    assert!(msg.contains("exit status 75") && msg.contains("queue is full"), "{msg}");
 }

@@ -95,10 +95,7 @@ pub fn from_parsed(addr: &Address) -> Vec<Addr> {
 /// Parse one address as written in git config (`Name <a@b>` or `a@b`).
 /// Returns (name, email).
 pub fn parse_one(s: &str) -> Option<(Option<String>, String)> {
-    parse_list(s)
-        .into_iter()
-        .next()
-        .map(|a| (a.name, a.email))
+    parse_list(s).into_iter().next().map(|a| (a.name, a.email))
 }
 
 /// Parse an address list as written in a header value or on the command line.
@@ -119,8 +116,14 @@ mod tests {
 
     #[test]
     fn display_quotes_specials() {
-        assert_eq!(Addr::new(Some("Luck, Tony"), "tony.luck@intel.com").display(), "\"Luck, Tony\" <tony.luck@intel.com>");
-        assert_eq!(Addr::new(Some("Greg KH"), "greg@kroah.com").display(), "Greg KH <greg@kroah.com>");
+        assert_eq!(
+            Addr::new(Some("Luck, Tony"), "tony.luck@intel.com").display(),
+            "\"Luck, Tony\" <tony.luck@intel.com>"
+        );
+        assert_eq!(
+            Addr::new(Some("Greg KH"), "greg@kroah.com").display(),
+            "Greg KH <greg@kroah.com>"
+        );
         assert_eq!(Addr::new(None, "a@b").display(), "a@b");
     }
 
@@ -131,7 +134,10 @@ mod tests {
         assert_eq!(l[0].email, "tony@x.org");
         assert_eq!(l[0].name.as_deref(), Some("Luck, Tony"));
         assert_eq!(l[1].email, "bare@y.org");
-        assert_eq!(parse_one("Me <me@example.org>"), Some((Some("Me".into()), "me@example.org".into())));
+        assert_eq!(
+            parse_one("Me <me@example.org>"),
+            Some((Some("Me".into()), "me@example.org".into()))
+        );
     }
 
     #[test]

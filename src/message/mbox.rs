@@ -80,7 +80,11 @@ fn separator_finder() -> &'static memmem::Finder<'static> {
 /// which is what decides whether to split at all).
 pub fn split(data: &[u8]) -> Split<'_> {
     let start = blank_prefix_len(data);
-    Split { data, pos: start, first: true }
+    Split {
+        data,
+        pos: start,
+        first: true,
+    }
 }
 
 pub struct Split<'a> {
@@ -101,7 +105,9 @@ impl<'a> Iterator for Split<'a> {
         }
         let mut start = self.pos;
         if data[start..].starts_with(b"From ") {
-            start = memchr::memchr(b'\n', &data[start..]).map(|i| start + i + 1).unwrap_or(data.len());
+            start = memchr::memchr(b'\n', &data[start..])
+                .map(|i| start + i + 1)
+                .unwrap_or(data.len());
         } else if !self.first {
             // Only reachable for data that did not start with a separator.
             self.pos = data.len();
@@ -455,7 +461,10 @@ mod tests {
 
     #[test]
     fn quick_id() {
-        assert_eq!(quick_message_id(b"Subject: x\nMessage-Id:\n <a@b>\n\nbody"), Some("a@b".into()));
+        assert_eq!(
+            quick_message_id(b"Subject: x\nMessage-Id:\n <a@b>\n\nbody"),
+            Some("a@b".into())
+        );
         assert_eq!(quick_message_id(b"Subject: x\n\nMessage-Id: <a@b>\n"), None);
     }
 }

@@ -100,10 +100,14 @@ pub fn parse(raw: &[u8]) -> Result<Mail> {
         Err(_) => match catch_parser_panic(|| parse_inner(raw, &[], true)) {
             Ok(Ok(Some(mut mail))) => {
                 mail.body = body::Body::default();
-                mail.body.notes.push("the MIME structure could not be parsed: the body is not quoted".into());
+                mail.body
+                    .notes
+                    .push("the MIME structure could not be parsed: the body is not quoted".into());
                 Ok(mail)
             }
-            _ => Err(Error::input("the message could not be parsed (malformed MIME structure)")),
+            _ => Err(Error::input(
+                "the message could not be parsed (malformed MIME structure)",
+            )),
         },
     }
 }
@@ -133,7 +137,9 @@ pub fn install_panic_hook() {
         let caught = IN_PARSER.with(|c| c.get());
         // Our own sources have crate-relative paths; dependencies' are
         // absolute (the cargo registry).
-        let ours = info.location().is_some_and(|l| l.file().starts_with("src/") || l.file().starts_with("src\\"));
+        let ours = info
+            .location()
+            .is_some_and(|l| l.file().starts_with("src/") || l.file().starts_with("src\\"));
         if !caught || ours {
             previous(info);
         }
@@ -156,8 +162,12 @@ fn strip_leading_from_line(raw: &[u8]) -> &[u8] {
 /// `headers_only`: the top-level headers, no body.
 fn parse_inner(raw: &[u8], cuts: &[prune::Cut], headers_only: bool) -> Result<Option<Mail>> {
     let parser = MessageParser::default();
-    let mut msg = if headers_only { parser.parse_headers(raw) } else { parser.parse(raw) }
-        .ok_or_else(|| Error::input("not an e-mail message"))?;
+    let mut msg = if headers_only {
+        parser.parse_headers(raw)
+    } else {
+        parser.parse(raw)
+    }
+    .ok_or_else(|| Error::input("not an e-mail message"))?;
     if !cuts.is_empty() && !prune::restore(&mut msg, cuts) {
         return Ok(None);
     }
@@ -205,22 +215,25 @@ fn parse_inner(raw: &[u8], cuts: &[prune::Cut], headers_only: bool) -> Result<Op
         .map(|v| address::parse_list(&v))
         .unwrap_or_default();
 
-    let date = first(HeaderName::Date).and_then(|h| h.value.as_datetime()).and_then(|d| {
-        if d.month == 0 || d.month > 12 || d.day == 0 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60 {
-            return None;
-        }
-        let offset = (d.tz_hour as i16) * 60 + d.tz_minute as i16;
-        Some(MailDate {
-            year: d.year,
-            month: d.month,
-            day: d.day,
-            hour: d.hour,
-            minute: d.minute,
-            second: d.second,
-            offset_minutes: if d.tz_before_gmt { -offset } else { offset },
-            weekday: weekday(d.year as i64, d.month as i64, d.day as i64),
-        })
-    });
+    let date = first(HeaderName::Date)
+        .and_then(|h| h.value.as_datetime())
+        .and_then(|d| {
+            if d.month == 0 || d.month > 12 || d.day == 0 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60
+            {
+                return None;
+            }
+            let offset = (d.tz_hour as i16) * 60 + d.tz_minute as i16;
+            Some(MailDate {
+                year: d.year,
+                month: d.month,
+                day: d.day,
+                hour: d.hour,
+                minute: d.minute,
+                second: d.second,
+                offset_minutes: if d.tz_before_gmt { -offset } else { offset },
+                weekday: weekday(d.year as i64, d.month as i64, d.day as i64),
+            })
+        });
 
     Ok(Some(Mail {
         from: addrs(HeaderName::From),
@@ -230,13 +243,19 @@ fn parse_inner(raw: &[u8], cuts: &[prune::Cut], headers_only: bool) -> Result<Op
         mail_followup_to,
         subject,
         message_id: raw_value("Message-ID").and_then(|v| msgid::extract_first(&v)),
-        in_reply_to: raw_value("In-Reply-To").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
-        references: raw_value("References").map(|v| msgid::extract_all(&v)).unwrap_or_default(),
+        in_reply_to: raw_value("In-Reply-To")
+            .map(|v| msgid::extract_all(&v))
+            .unwrap_or_default(),
+        references: raw_value("References")
+            .map(|v| msgid::extract_all(&v))
+            .unwrap_or_default(),
         date,
         body: {
             let mut b = body::extract(&msg);
             if too_deep {
-                b.notes.push(format!("MIME parts nested deeper than {MAX_MIME_DEPTH} levels were left out"));
+                b.notes.push(format!(
+                    "MIME parts nested deeper than {MAX_MIME_DEPTH} levels were left out"
+                ));
             }
             b
         },

@@ -77,7 +77,10 @@ pub fn prune(raw: &[u8]) -> Option<(Vec<u8>, Vec<Cut>)> {
     let mut list = Vec::with_capacity(cuts.len());
     for (start, end, decoded_len) in cuts {
         out.extend_from_slice(&raw[last..start]);
-        list.push(Cut { at: out.len(), decoded_len });
+        list.push(Cut {
+            at: out.len(),
+            decoded_len,
+        });
         last = end;
     }
     out.extend_from_slice(&raw[last..]);
@@ -113,7 +116,11 @@ fn candidate(raw: &[u8], line: usize) -> Option<(usize, usize, usize)> {
     if dash == body_start || raw[dash - 1] != b'\n' || !raw[dash + 2..].starts_with(boundary) {
         return None;
     }
-    let cut_end = if dash >= 2 && raw[dash - 2] == b'\r' { dash - 2 } else { dash - 1 };
+    let cut_end = if dash >= 2 && raw[dash - 2] == b'\r' {
+        dash - 2
+    } else {
+        dash - 1
+    };
     if cut_end < body_start || cut_end - body_start < MIN_PART {
         return None;
     }
@@ -122,7 +129,11 @@ fn candidate(raw: &[u8], line: usize) -> Option<(usize, usize, usize)> {
 }
 
 fn trim_end(b: &[u8]) -> &[u8] {
-    let n = b.iter().rposition(|c| !c.is_ascii_whitespace()).map(|i| i + 1).unwrap_or(0);
+    let n = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map(|i| i + 1)
+        .unwrap_or(0);
     &b[..n]
 }
 
@@ -152,7 +163,9 @@ fn is_prunable_header(head: &[u8]) -> bool {
             continue;
         }
         finish(current.take(), &mut ctype, &mut cte);
-        let Some(colon) = memchr::memchr(b':', line) else { continue };
+        let Some(colon) = memchr::memchr(b':', line) else {
+            continue;
+        };
         let name = trim_end(&line[..colon]);
         let value = String::from_utf8_lossy(&line[colon + 1..]).into_owned();
         if name.eq_ignore_ascii_case(b"content-type") {
@@ -167,12 +180,16 @@ fn is_prunable_header(head: &[u8]) -> bool {
     if n_ctype != 1 || n_cte != 1 {
         return false;
     }
-    let (Some(ctype), Some(cte)) = (ctype, cte) else { return false };
+    let (Some(ctype), Some(cte)) = (ctype, cte) else {
+        return false;
+    };
     if !cte.trim().eq_ignore_ascii_case("base64") {
         return false;
     }
     let mime = ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    let Some((t, sub)) = mime.split_once('/') else { return false };
+    let Some((t, sub)) = mime.split_once('/') else {
+        return false;
+    };
     is_unread_type(t.trim(), sub.trim())
 }
 
@@ -212,7 +229,8 @@ fn base64_decoded_len(body: &[u8]) -> Option<usize> {
                 | (b.wrapping_sub(b'0') < 10) as u8
                 | (b == b'+') as u8
                 | (b == b'/') as u8;
-            neutral += (b == b'\n') as u8 | (b == b'\r') as u8 | (b == b' ') as u8 | (b == b'\t') as u8 | (b == b'-') as u8;
+            neutral +=
+                (b == b'\n') as u8 | (b == b'\r') as u8 | (b == b' ') as u8 | (b == b'\t') as u8 | (b == b'-') as u8;
         }
         if alpha as usize + neutral as usize == 64 {
             let total = count + alpha as usize;
@@ -277,10 +295,15 @@ fn restore_in(msg: &mut Message<'_>, cuts: &[Cut], top: *const u8, found: &mut u
         if !same_buffer {
             continue;
         }
-        let Some(cut) = cuts.iter().find(|c| c.at == part.offset_body as usize) else { continue };
-        let unread = part
-            .content_type()
-            .is_some_and(|ct| is_unread_type(&ct.ctype().to_ascii_lowercase(), &ct.subtype().unwrap_or("").to_ascii_lowercase()));
+        let Some(cut) = cuts.iter().find(|c| c.at == part.offset_body as usize) else {
+            continue;
+        };
+        let unread = part.content_type().is_some_and(|ct| {
+            is_unread_type(
+                &ct.ctype().to_ascii_lowercase(),
+                &ct.subtype().unwrap_or("").to_ascii_lowercase(),
+            )
+        });
         if part.encoding != Encoding::Base64 || part.is_encoding_problem || !unread {
             return false;
         }
@@ -365,14 +388,22 @@ mod tests {
                 assert_eq!(a.attachment_name(), b.attachment_name());
                 assert_eq!(a.content_type().map(|c| c.ctype()), b.content_type().map(|c| c.ctype()));
             }
-            assert_eq!(crate::message::body::extract(&msg).segments, crate::message::body::extract(&whole).segments);
+            assert_eq!(
+                crate::message::body::extract(&msg).segments,
+                crate::message::body::extract(&whole).segments
+            );
         }
     }
 
     #[test]
     fn leaves_read_and_small_and_odd_parts_alone() {
         let big: Vec<u8> = vec![b'x'; (1 << 20) + 5];
-        for ctype in ["text/plain", "message/rfc822", "application/pkcs7-mime", "multipart/mixed"] {
+        for ctype in [
+            "text/plain",
+            "message/rfc822",
+            "application/pkcs7-mime",
+            "multipart/mixed",
+        ] {
             assert!(prune(&message(&big, ctype, false)).is_none(), "{ctype}");
         }
         // Small message, small part.
@@ -383,7 +414,9 @@ mod tests {
         raw[i] = b'*';
         assert!(prune(&raw).is_none());
         // Another boundary than the part's: not cut.
-        let raw = String::from_utf8(message(&big, "application/zip", false)).unwrap().replace("\n--XYZ--", "\n--OTHER--");
+        let raw = String::from_utf8(message(&big, "application/zip", false))
+            .unwrap()
+            .replace("\n--XYZ--", "\n--OTHER--");
         assert!(prune(raw.as_bytes()).is_none());
     }
 }

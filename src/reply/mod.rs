@@ -93,12 +93,16 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
     let threading = threading::compute(mail);
     match &mail.message_id {
         None => warnings.push("the message has no Message-ID: the reply will not be threaded".to_string()),
-        Some(id) if threading.in_reply_to.is_none() => {
-            warnings.push(format!("malformed Message-ID <{id}> not used: the reply will not be threaded"))
-        }
+        Some(id) if threading.in_reply_to.is_none() => warnings.push(format!(
+            "malformed Message-ID <{id}> not used: the reply will not be threaded"
+        )),
         _ => {}
     }
-    for id in threading.dropped.iter().filter(|d| Some(*d) != mail.message_id.as_ref()) {
+    for id in threading
+        .dropped
+        .iter()
+        .filter(|d| Some(*d) != mail.message_id.as_ref())
+    {
         warnings.push(format!("malformed id <{id}> dropped from References"));
     }
 

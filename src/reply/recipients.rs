@@ -68,7 +68,10 @@ fn public_inbox(mail: &Mail) -> Recipients {
     let mut cc: Vec<Addr> = seen.into_iter().filter(|a| !a.same_mailbox(&to)).collect();
     cc.sort_by(|a, b| a.email.as_bytes().cmp(b.email.as_bytes()));
     Recipients {
-        to: vec![Addr { name: to_name, email: to }],
+        to: vec![Addr {
+            name: to_name,
+            email: to,
+        }],
         cc,
         notes: Vec::new(),
     }
@@ -107,10 +110,7 @@ fn group_reply(mail: &Mail, me: &[String]) -> Recipients {
         if !mail.reply_to.is_empty() {
             notes.push("Reply-To used instead of From".to_string());
         }
-        (
-            author(mail).iter().collect(),
-            mail.to.iter().chain(&mail.cc).collect(),
-        )
+        (author(mail).iter().collect(), mail.to.iter().chain(&mail.cc).collect())
     };
     finish(to_src, cc_src, me, notes)
 }
@@ -125,7 +125,11 @@ fn finish(to_src: Vec<&Addr>, cc_src: Vec<&Addr>, me: &[String], mut notes: Vec<
     let mut to: Vec<Addr> = Vec::new();
     let mut cc: Vec<Addr> = Vec::new();
     let seen = |to: &Vec<Addr>, cc: &Vec<Addr>, e: &str| to.iter().chain(cc.iter()).any(|s| s.same_mailbox(e));
-    for (dst_is_to, a) in to_src.iter().map(|a| (true, *a)).chain(cc_src.iter().map(|a| (false, *a))) {
+    for (dst_is_to, a) in to_src
+        .iter()
+        .map(|a| (true, *a))
+        .chain(cc_src.iter().map(|a| (false, *a)))
+    {
         if is_me(&a.email, me) {
             if !notes.iter().any(|n| n.starts_with("your own address")) {
                 notes.push("your own address removed".to_string());
@@ -197,7 +201,11 @@ mod tests {
 
     #[test]
     fn default_drops_own_address_and_keeps_order() {
-        let m = mail(&["Leon <leon@kernel.org>"], &["greg@kroah.com"], &["z@x.org", "ME@example.org", "a@x.org"]);
+        let m = mail(
+            &["Leon <leon@kernel.org>"],
+            &["greg@kroah.com"],
+            &["z@x.org", "ME@example.org", "a@x.org"],
+        );
         let r = compute(&m, Mode::All, &["me@example.org".into()]);
         assert_eq!(emails(&r.to), ["leon@kernel.org"]);
         assert_eq!(emails(&r.cc), ["greg@kroah.com", "z@x.org", "a@x.org"]);
@@ -218,7 +226,10 @@ mod tests {
         // Even without Reply-To a devnull relay address never gets a reply.
         m.reply_to.clear();
         let r = compute(&m, Mode::All, &[]);
-        assert!(!emails(&r.to).iter().chain(emails(&r.cc).iter()).any(|e| e.starts_with("devnull")));
+        assert!(!emails(&r.to)
+            .iter()
+            .chain(emails(&r.cc).iter())
+            .any(|e| e.starts_with("devnull")));
     }
 
     #[test]

@@ -8,7 +8,9 @@
 
 /// Reply prefixes, compared case-insensitively, before a `:` (or the
 /// full-width `：`) and an optional `[n]`/`(n)` counter.
-const PREFIXES: &[&str] = &["re", "aw", "sv", "vs", "odp", "antw", "ref", "res", "回复", "回覆", "答复", "答覆"];
+const PREFIXES: &[&str] = &[
+    "re", "aw", "sv", "vs", "odp", "antw", "ref", "res", "回复", "回覆", "答复", "答覆",
+];
 
 pub fn public_inbox(subject: Option<&str>) -> String {
     let s = subject.unwrap_or("");
@@ -22,9 +24,10 @@ pub fn public_inbox(subject: Option<&str>) -> String {
 /// Perl's `/\bRe:/i`: "re:" not preceded by a word character.
 fn has_word_re(s: &str) -> bool {
     let lower: Vec<char> = s.chars().map(|c| c.to_ascii_lowercase()).collect();
-    lower.windows(3).enumerate().any(|(i, w)| {
-        w == ['r', 'e', ':'] && (i == 0 || !(lower[i - 1].is_alphanumeric() || lower[i - 1] == '_'))
-    })
+    lower
+        .windows(3)
+        .enumerate()
+        .any(|(i, w)| w == ['r', 'e', ':'] && (i == 0 || !(lower[i - 1].is_alphanumeric() || lower[i - 1] == '_')))
 }
 
 pub fn collapse(subject: Option<&str>) -> String {
@@ -97,7 +100,10 @@ mod tests {
             ("Re: 答复: 答复: x", "Re: x"),
             ("回复：x", "Re: x"),
             ("Re: FW: x", "Re: FW: x"),
-            ("[PATCH v2 1/3] hwmon: (lm90) Fix  two  spaces", "Re: [PATCH v2 1/3] hwmon: (lm90) Fix  two  spaces"),
+            (
+                "[PATCH v2 1/3] hwmon: (lm90) Fix  two  spaces",
+                "Re: [PATCH v2 1/3] hwmon: (lm90) Fix  two  spaces",
+            ),
             ("Re: [PATCH] Re: inner", "Re: [PATCH] Re: inner"),
             ("Revert \"x\"", "Re: Revert \"x\""),
             ("Research: x", "Re: Research: x"),

@@ -177,12 +177,7 @@ fn run_with(git: impl Fn() -> Command, op: &str, fields: &[(String, String)]) ->
 
 /// `smtp://user@host` for messages: never the password.
 fn describe(fields: &[(String, String)]) -> String {
-    let get = |key: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    };
+    let get = |key: &str| fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
     match get("username") {
         Some(u) => format!("smtp://{u}@{}", get("host").unwrap_or("?")),
         None => format!("smtp://{}", get("host").unwrap_or("?")),
@@ -199,8 +194,7 @@ mod tests {
     struct Home(PathBuf);
     impl Home {
         fn new(name: &str) -> Home {
-            let dir = std::env::temp_dir()
-                .join(format!("ksreply-cred-unit-{}-{name}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!("ksreply-cred-unit-{}-{name}", std::process::id()));
             let _ = std::fs::remove_dir_all(&dir);
             std::fs::create_dir_all(&dir).unwrap();
             std::fs::write(dir.join(".gitconfig"), "[credential]\n\thelper = store\n").unwrap();

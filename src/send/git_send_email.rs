@@ -11,10 +11,7 @@ use std::fmt::Write;
 /// otherwise wrap in single quotes, writing `'` as `'\''` and `!` as `'\!'`
 /// (for csh).
 pub fn squote_maybe(val: &str) -> String {
-    let plain = !val.is_empty()
-        && val
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_@./,%+-".contains(c));
+    let plain = !val.is_empty() && val.chars().all(|c| c.is_ascii_alphanumeric() || "_@./,%+-".contains(c));
     if plain {
         return val.to_string();
     }
@@ -86,7 +83,12 @@ mod tests {
 
     #[test]
     fn layout() {
-        let c = command(Some("id@x"), &["a@b".into()], &["c@d".into(), "e@f".into()], "/path/to/YOUR_REPLY");
+        let c = command(
+            Some("id@x"),
+            &["a@b".into()],
+            &["c@d".into(), "e@f".into()],
+            "/path/to/YOUR_REPLY",
+        );
         assert_eq!(
             c,
             "git send-email \\\n  --in-reply-to=id@x \\\n  --to=a@b \\\n  --cc=c@d \\\n  --cc=e@f \\\n  /path/to/YOUR_REPLY\n"

@@ -7,9 +7,7 @@ pub mod sendmail;
 pub mod settings;
 pub mod smtp;
 
-pub use settings::{
-    transport_from_config, Encryption, EnvelopeSender, SendOverrides, SmtpSettings, Transport,
-};
+pub use settings::{transport_from_config, Encryption, EnvelopeSender, SendOverrides, SmtpSettings, Transport};
 
 use crate::error::Result;
 
@@ -17,12 +15,7 @@ use crate::error::Result;
 /// itself should carry no Bcc header). `envelope_from` is the sender's own
 /// address (the From address); `sendemail.envelopeSender`, if configured,
 /// takes its place as the transport's settings say.
-pub fn send(
-    t: &Transport,
-    envelope_from: &str,
-    recipients: &[String],
-    message: &[u8],
-) -> Result<()> {
+pub fn send(t: &Transport, envelope_from: &str, recipients: &[String], message: &[u8]) -> Result<()> {
     match t {
         Transport::Smtp(s) => smtp::send_smtp(s, envelope_from, recipients, message),
         Transport::Sendmail {

@@ -16,21 +16,13 @@ use std::process::{Command, Stdio};
 use crate::error::{Error, Result};
 
 /// The arguments after the program, in git's order.
-pub fn sendmail_args(
-    options: &[String],
-    sender: Option<&str>,
-    recipients: &[String],
-) -> Result<Vec<String>> {
+pub fn sendmail_args(options: &[String], sender: Option<&str>, recipients: &[String]) -> Result<Vec<String>> {
     if recipients.is_empty() {
         return Err(Error::usage("no recipients to send to"));
     }
     // An "address" starting with '-' would be read as an option: with
     // sendmail's -C or -O that is arbitrary file access.
-    for a in sender
-        .iter()
-        .copied()
-        .chain(recipients.iter().map(String::as_str))
-    {
+    for a in sender.iter().copied().chain(recipients.iter().map(String::as_str)) {
         if a.is_empty() || a.starts_with('-') || a.contains(['\n', '\r', '\0']) {
             return Err(Error::usage(format!(
                 "refusing to pass '{a}' to sendmail as an address"
@@ -95,25 +87,16 @@ pub fn send_sendmail(
     });
     let mut diag = Vec::new();
     let _ = stderr.read_to_end(&mut diag);
-    let status = child
-        .wait()
-        .map_err(|e| Error::send(format!("{what}: {e}")))?;
+    let status = child.wait().map_err(|e| Error::send(format!("{what}: {e}")))?;
     let written = writer
         .join()
         .unwrap_or_else(|_| Err(std::io::Error::other("writer panicked")));
 
     let diag = String::from_utf8_lossy(&diag);
     if !status.success() {
-        let last = diag
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .map(str::trim);
+        let last = diag.lines().rev().find(|l| !l.trim().is_empty()).map(str::trim);
         return Err(Error::send(match last {
-            Some(l) => format!(
-                "{what} failed with {}: {l}",
-                super::exit_status_text(&status)
-            ),
+            Some(l) => format!("{what} failed with {}: {l}", super::exit_status_text(&status)),
             None => format!("{what} failed with {}", super::exit_status_text(&status)),
         }));
     }
@@ -123,9 +106,7 @@ pub fn send_sendmail(
     }
     if let Err(e) = written {
         // Exit 0 without reading the whole message: nothing says it was sent.
-        return Err(Error::send(format!(
-            "{what} did not read the whole message: {e}"
-        )));
+        return Err(Error::send(format!("{what} did not read the whole message: {e}")));
     }
     Ok(())
 }
@@ -183,15 +164,7 @@ mod tests {
         assert!(e.msg.contains("exit status 67"), "{e}");
         assert!(e.msg.contains("no such user"), "{e}");
         assert!(e.msg.contains("sendmail command"), "{e}");
-        let e = send_sendmail(
-            "/nonexistent/sendmail",
-            false,
-            &[],
-            None,
-            &["a@x".into()],
-            b"x\n",
-        )
-        .unwrap_err();
+        let e = send_sendmail("/nonexistent/sendmail", false, &[], None, &["a@x".into()], b"x\n").unwrap_err();
         assert!(e.msg.contains("/nonexistent/sendmail"), "{e}");
     }
 

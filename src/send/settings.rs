@@ -253,11 +253,7 @@ pub struct SendOverrides {
 /// `sendemail.<key>`. A flag in `overrides` wins over the configuration;
 /// in particular `--smtp-server` beats a configured sendmailCmd (in git the
 /// configured sendmailCmd would still win, which surprises everybody).
-pub fn transport_from_config(
-    cfg: &GitConfig,
-    identity: Option<&str>,
-    overrides: &SendOverrides,
-) -> Result<Transport> {
+pub fn transport_from_config(cfg: &GitConfig, identity: Option<&str>, overrides: &SendOverrides) -> Result<Transport> {
     transport_with_fallback(cfg, identity, overrides, find_local_sendmail)
 }
 
@@ -304,10 +300,7 @@ fn transport_with_fallback(
     let options = sendemail_all(cfg, identity, "smtpServerOption");
     if let Some(command) = sendmail_cmd {
         if command.trim().is_empty() {
-            return Err(Error::usage(format!(
-                "{}: empty command",
-                key_name("sendmailCmd")
-            )));
+            return Err(Error::usage(format!("{}: empty command", key_name("sendmailCmd"))));
         }
         return Ok(Transport::Sendmail {
             command,
@@ -326,10 +319,7 @@ fn transport_with_fallback(
             });
         }
         Some(s) if s.trim().is_empty() => {
-            return Err(Error::usage(format!(
-                "{}: empty server name",
-                key_name("smtpServer")
-            )));
+            return Err(Error::usage(format!("{}: empty server name", key_name("smtpServer"))));
         }
         Some(s) => s.trim().to_string(),
         None => match find_sendmail() {
@@ -349,11 +339,8 @@ fn transport_with_fallback(
     };
 
     let encryption = match ov.encryption.as_deref() {
-        Some(v) => Encryption::parse(v).ok_or_else(|| {
-            Error::usage(format!(
-                "--smtp-encryption: unknown value '{v}' (use ssl, tls or none)"
-            ))
-        })?,
+        Some(v) => Encryption::parse(v)
+            .ok_or_else(|| Error::usage(format!("--smtp-encryption: unknown value '{v}' (use ssl, tls or none)")))?,
         None => match get("smtpEncryption") {
             Some(v) => Encryption::parse(&v).ok_or_else(|| {
                 Error::usage(format!(
@@ -366,11 +353,7 @@ fn transport_with_fallback(
     };
 
     let port = match ov.port {
-        Some(0) => {
-            return Err(Error::usage(
-                "--smtp-server-port: port 0 is not a valid port",
-            ))
-        }
+        Some(0) => return Err(Error::usage("--smtp-server-port: port 0 is not a valid port")),
         Some(p) => p,
         None => match get("smtpServerPort") {
             Some(v) => parse_port(&v).ok_or_else(|| {
@@ -391,9 +374,9 @@ fn transport_with_fallback(
             Ok(Some(m)) => (false, m),
             Err(bad) => {
                 return Err(Error::usage(format!(
-                "{}: unsupported mechanism '{bad}' (ksreply can do PLAIN, LOGIN, XOAUTH2, or none)",
-                key_name("smtpAuth")
-            )))
+                    "{}: unsupported mechanism '{bad}' (ksreply can do PLAIN, LOGIN, XOAUTH2, or none)",
+                    key_name("smtpAuth")
+                )))
             }
         },
     };
@@ -532,11 +515,7 @@ fn is_executable(p: &Path) -> bool {
 mod tests {
     use super::*;
 
-    fn resolve(
-        pairs: &[(&str, &str)],
-        identity: Option<&str>,
-        ov: &SendOverrides,
-    ) -> Result<Transport> {
+    fn resolve(pairs: &[(&str, &str)], identity: Option<&str>, ov: &SendOverrides) -> Result<Transport> {
         transport_with_fallback(&GitConfig::from_pairs(pairs), identity, ov, || None)
     }
 
@@ -552,19 +531,13 @@ mod tests {
         let s = smtp(&[("sendemail.smtpServer", "mail.example.org")], None);
         assert_eq!((s.port, s.encryption), (25, Encryption::None));
         let s = smtp(
-            &[
-                ("sendemail.smtpServer", "m"),
-                ("sendemail.smtpEncryption", "ssl"),
-            ],
+            &[("sendemail.smtpServer", "m"), ("sendemail.smtpEncryption", "ssl")],
             None,
         );
         assert_eq!((s.port, s.encryption), (465, Encryption::ImplicitTls));
         // git uses 25 for STARTTLS too, not 587.
         let s = smtp(
-            &[
-                ("sendemail.smtpServer", "m"),
-                ("sendemail.smtpEncryption", "TLS"),
-            ],
+            &[("sendemail.smtpServer", "m"), ("sendemail.smtpEncryption", "TLS")],
             None,
         );
         assert_eq!((s.port, s.encryption), (25, Encryption::StartTls));
@@ -588,10 +561,7 @@ mod tests {
         assert_eq!(Encryption::parse("none"), Some(Encryption::None));
         // git would fall back to plain text here; we refuse.
         let e = resolve(
-            &[
-                ("sendemail.smtpServer", "m"),
-                ("sendemail.smtpEncryption", "starttls"),
-            ],
+            &[("sendemail.smtpServer", "m"), ("sendemail.smtpEncryption", "starttls")],
             None,
             &SendOverrides::default(),
         )
@@ -615,11 +585,7 @@ mod tests {
         let s = smtp(&pairs, Some("work"));
         assert_eq!(s.server, "work.example");
         assert_eq!(s.port, 465);
-        assert_eq!(
-            s.user.as_deref(),
-            Some("gen"),
-            "not overridden: general key"
-        );
+        assert_eq!(s.user.as_deref(), Some("gen"), "not overridden: general key");
         assert_eq!(s.domain.as_deref(), Some("me.example"));
         let s = smtp(&pairs, Some("home"));
         assert_eq!(s.server, "general.example");
@@ -693,9 +659,7 @@ mod tests {
             Some(PathBuf::from("/usr/sbin/sendmail"))
         })
         .unwrap();
-        assert!(
-            matches!(t, Transport::Sendmail { ref command, shell: false, .. } if command == "/usr/sbin/sendmail")
-        );
+        assert!(matches!(t, Transport::Sendmail { ref command, shell: false, .. } if command == "/usr/sbin/sendmail"));
         let t = transport_with_fallback(&cfg, None, &SendOverrides::default(), || None).unwrap();
         match t {
             Transport::Smtp(s) => assert_eq!(s.host_port(), "localhost:25"),
@@ -755,10 +719,7 @@ mod tests {
         );
         assert_eq!(s.user.as_deref(), Some("me"));
         assert_eq!(s.pass.as_deref(), Some("hunter2"));
-        assert_eq!(
-            s.auth_mechanisms,
-            vec![AuthMechanism::Login, AuthMechanism::Plain]
-        );
+        assert_eq!(s.auth_mechanisms, vec![AuthMechanism::Login, AuthMechanism::Plain]);
         assert!(
             !format!("{s:?}").contains("hunter2"),
             "Debug must not show the password"
@@ -775,10 +736,7 @@ mod tests {
         );
         assert_eq!(s.user, None, "smtpAuth=none disables authentication");
         let e = resolve(
-            &[
-                ("sendemail.smtpServer", "m"),
-                ("sendemail.smtpAuth", "CRAM-MD5"),
-            ],
+            &[("sendemail.smtpServer", "m"), ("sendemail.smtpAuth", "CRAM-MD5")],
             None,
             &SendOverrides::default(),
         )
@@ -795,10 +753,7 @@ mod tests {
             ],
             None,
         );
-        assert_eq!(
-            s.envelope_sender,
-            EnvelopeSender::Address("b@example.org".into())
-        );
+        assert_eq!(s.envelope_sender, EnvelopeSender::Address("b@example.org".into()));
         assert_eq!(s.envelope_sender.for_smtp("me@x"), "b@example.org");
         assert_eq!(EnvelopeSender::Unset.for_smtp("me@x"), "me@x");
         assert_eq!(EnvelopeSender::Unset.for_sendmail("me@x"), None);
@@ -808,10 +763,7 @@ mod tests {
     #[test]
     fn cert_path_checks() {
         let e = resolve(
-            &[
-                ("sendemail.smtpServer", "m"),
-                ("sendemail.smtpSSLCertPath", ""),
-            ],
+            &[("sendemail.smtpServer", "m"), ("sendemail.smtpSSLCertPath", "")],
             None,
             &SendOverrides::default(),
         )
@@ -831,10 +783,7 @@ mod tests {
             "{e}"
         );
         let s = smtp(
-            &[
-                ("sendemail.smtpServer", "m"),
-                ("sendemail.smtpSSLCertPath", "/"),
-            ],
+            &[("sendemail.smtpServer", "m"), ("sendemail.smtpSSLCertPath", "/")],
             None,
         );
         assert_eq!(s.cert_path, Some(PathBuf::from("/")));

@@ -13,9 +13,7 @@ use std::path::Path;
 
 use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{
-    Certificate, CertificateStore, SmtpConnection, TlsParameters,
-};
+use lettre::transport::smtp::client::{Certificate, CertificateStore, SmtpConnection, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::transport::smtp::Error as SmtpError;
@@ -29,12 +27,7 @@ use crate::error::{Error, Result};
 ///
 /// Recipients are bare addresses (`Name <addr>` is accepted and reduced to
 /// the address); Bcc recipients belong here and not in the message.
-pub fn send_smtp(
-    s: &SmtpSettings,
-    envelope_from: &str,
-    recipients: &[String],
-    message: &[u8],
-) -> Result<()> {
+pub fn send_smtp(s: &SmtpSettings, envelope_from: &str, recipients: &[String], message: &[u8]) -> Result<()> {
     let envelope = build_envelope(s.envelope_sender.for_smtp(envelope_from), recipients)?;
     let body = wire_body(message);
     let tls = tls_parameters(s)?;
@@ -77,14 +70,8 @@ fn deliver(
     } else {
         None
     };
-    let mut conn = SmtpConnection::connect(
-        (s.server.as_str(), s.port),
-        Some(s.timeout),
-        &hello,
-        wrapper,
-        None,
-    )
-    .map_err(|e| fail(s, Step::Connect, &e))?;
+    let mut conn = SmtpConnection::connect((s.server.as_str(), s.port), Some(s.timeout), &hello, wrapper, None)
+        .map_err(|e| fail(s, Step::Connect, &e))?;
 
     match session(s, tls, &hello, &mut conn, envelope, body, secrets) {
         Ok(()) => {
@@ -121,8 +108,7 @@ fn session(
             )));
         }
         let params = tls.expect("TLS parameters exist for STARTTLS");
-        conn.starttls(params, hello)
-            .map_err(|e| fail(s, Step::StartTls, &e))?;
+        conn.starttls(params, hello).map_err(|e| fail(s, Step::StartTls, &e))?;
     }
 
     if let Some(user) = &s.user {
@@ -132,8 +118,7 @@ fn session(
     let from = envelope.from().expect("envelope has a sender");
     let from_text = from.to_string();
     let mut params = Vec::new();
-    let non_ascii_addr =
-        !from_text.is_ascii() || envelope.to().iter().any(|a| !a.to_string().is_ascii());
+    let non_ascii_addr = !from_text.is_ascii() || envelope.to().iter().any(|a| !a.to_string().is_ascii());
     if non_ascii_addr {
         if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
             return Err(Error::send(format!(
@@ -168,12 +153,7 @@ fn session(
 /// AUTH with the password from `smtpPass` or `git credential fill`, then
 /// `approve` or `reject` as git send-email does (right after AUTH: the
 /// verdict is about the credentials, whatever happens to the message).
-fn authenticate(
-    s: &SmtpSettings,
-    conn: &mut SmtpConnection,
-    user: &str,
-    secrets: &mut Vec<String>,
-) -> Result<()> {
+fn authenticate(s: &SmtpSettings, conn: &mut SmtpConnection, user: &str, secrets: &mut Vec<String>) -> Result<()> {
     let mechanisms: Vec<Mechanism> = s.auth_mechanisms.iter().map(|m| to_lettre(*m)).collect();
     // Check before asking for a password: git may prompt for it, and that
     // would be for nothing.
@@ -267,12 +247,10 @@ fn fail(s: &SmtpSettings, step: Step, e: &SmtpError) -> Error {
 
     let io = io_error(e);
     let cause = cause_text(s, e);
-    let in_tls = matches!(step, Step::StartTls)
-        || (matches!(step, Step::Connect) && s.encryption == Encryption::ImplicitTls);
+    let in_tls =
+        matches!(step, Step::StartTls) || (matches!(step, Step::Connect) && s.encryption == Encryption::ImplicitTls);
     if in_tls && io.is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData) {
-        let hint = if cause.contains("InvalidContentType")
-            && s.encryption == Encryption::ImplicitTls
-        {
+        let hint = if cause.contains("InvalidContentType") && s.encryption == Encryption::ImplicitTls {
             // What a plain-text greeting looks like to a TLS client.
             " (the server does not seem to speak TLS on this port: sendemail.smtpEncryption=ssl is for \
              implicit TLS, usually port 465; use tls for STARTTLS)"
@@ -288,9 +266,7 @@ fn fail(s: &SmtpSettings, step: Step, e: &SmtpError) -> Error {
             " (if the server uses a private CA or a self-signed certificate, point sendemail.smtpSSLCertPath at it)"
                 .to_string()
         };
-        return Error::send(format!(
-            "TLS handshake with SMTP server {hp} failed: {cause}{hint}"
-        ));
+        return Error::send(format!("TLS handshake with SMTP server {hp} failed: {cause}{hint}"));
     }
     Error::send(match step {
         Step::Connect if is_connect_failure(e) => format!("cannot connect to SMTP server {hp}: {cause}"),
@@ -434,9 +410,7 @@ fn tls_parameters(s: &SmtpSettings) -> Result<Option<TlsParameters>> {
 }
 
 fn cause_of(e: &SmtpError) -> String {
-    e.source()
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| e.to_string())
+    e.source().map(|s| s.to_string()).unwrap_or_else(|| e.to_string())
 }
 
 /// A PEM file (one or more certificates) or a directory of them. In a
@@ -445,12 +419,7 @@ fn cause_of(e: &SmtpError) -> String {
 fn load_certificates(p: &Path) -> Result<Vec<Certificate>> {
     const BEGIN: &[u8] = b"-----BEGIN CERTIFICATE-----";
     let read = |f: &Path| {
-        std::fs::read(f).map_err(|e| {
-            Error::usage(format!(
-                "cannot read CA certificates from {}: {e}",
-                f.display()
-            ))
-        })
+        std::fs::read(f).map_err(|e| Error::usage(format!("cannot read CA certificates from {}: {e}", f.display())))
     };
     if !p.is_dir() {
         let pem = read(p)?;
@@ -572,26 +541,16 @@ mod tests {
     #[test]
     fn redaction_covers_auth_payloads() {
         let secrets = secret_forms("alice", "s3cret");
-        let echoed = format!(
-            "535 bad credentials {} for s3cret",
-            base64(b"\0alice\0s3cret")
-        );
+        let echoed = format!("535 bad credentials {} for s3cret", base64(b"\0alice\0s3cret"));
         let r = redact(&echoed, &secrets);
-        assert!(
-            !r.contains("s3cret") && !r.contains(&base64(b"\0alice\0s3cret")),
-            "{r}"
-        );
+        assert!(!r.contains("s3cret") && !r.contains(&base64(b"\0alice\0s3cret")), "{r}");
     }
 
     #[test]
     fn envelope_rules() {
         let e = build_envelope(
             "Me <me@example.org>",
-            &[
-                "a@example.org".into(),
-                "A@example.org".into(),
-                "b@example.org".into(),
-            ],
+            &["a@example.org".into(), "A@example.org".into(), "b@example.org".into()],
         )
         .unwrap();
         assert_eq!(e.from().unwrap().to_string(), "me@example.org");
@@ -610,13 +569,7 @@ mod tests {
             .unwrap()
             .port();
         let s = SmtpSettings::new("127.0.0.1", port);
-        let e = send_smtp(
-            &s,
-            "me@example.org",
-            &["you@example.org".into()],
-            b"Subject: x\n\nx\n",
-        )
-        .unwrap_err();
+        let e = send_smtp(&s, "me@example.org", &["you@example.org".into()], b"Subject: x\n\nx\n").unwrap_err();
         assert_eq!(e.kind, crate::error::Kind::Send);
         assert_eq!(
             e.msg,

@@ -87,7 +87,10 @@ impl Cache {
         let dir = path.parent().unwrap_or(&self.dir);
         fs::create_dir_all(dir)?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
         let result = (|| {
             let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
@@ -110,7 +113,10 @@ fn unwrap_entry(data: &[u8]) -> Result<&[u8], &'static str> {
     let nl = memchr::memchr(b'\n', data).ok_or("no header line")?;
     let header = std::str::from_utf8(&data[..nl]).map_err(|_| "bad header line")?;
     let payload = &data[nl + 1..];
-    let rest = header.strip_prefix(MAGIC).and_then(|r| r.strip_prefix(' ')).ok_or("not a ksreply cache entry")?;
+    let rest = header
+        .strip_prefix(MAGIC)
+        .and_then(|r| r.strip_prefix(' '))
+        .ok_or("not a ksreply cache entry")?;
     let (sum, len) = rest.split_once(' ').ok_or("bad header line")?;
     if len.parse::<usize>().ok() != Some(payload.len()) {
         return Err("truncated");
@@ -144,7 +150,10 @@ mod tests {
         assert_eq!(name.len(), 64);
         assert!(name.bytes().all(|b| b.is_ascii_hexdigit()));
         assert_ne!(c.path("raw", "", "a@b"), c.path("thread", "", "a@b"));
-        assert_ne!(c.path("thread", "https://x/a/", "b@c"), c.path("thread", "https://x/", "a/b@c"));
+        assert_ne!(
+            c.path("thread", "https://x/a/", "b@c"),
+            c.path("thread", "https://x/", "a/b@c")
+        );
         assert_eq!(c.path("raw", "", "a@b"), c.path("raw", "", "a@b"));
     }
 
@@ -175,7 +184,10 @@ mod tests {
         fs::write(&p, b"").unwrap();
         assert!(matches!(c.load(&p, None), Lookup::Corrupt(_)));
         // No temporary files are left behind.
-        let names: Vec<_> = fs::read_dir(p.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(p.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names.len(), 1, "{names:?}");
         let _ = fs::remove_dir_all(&c.dir);
     }

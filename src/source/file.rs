@@ -48,7 +48,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_message: MAX_MESSAGE }
+        Limits {
+            max_message: MAX_MESSAGE,
+        }
     }
 }
 
@@ -58,9 +60,17 @@ impl Limits {
     pub fn from_config(config: &GitConfig) -> Result<Limits> {
         let mut l = Limits::default();
         if let Some(v) = config.get("ksreply.maxMessageSize") {
-            let n = parse_size(v)
-                .ok_or_else(|| Error::usage(format!("ksreply.maxMessageSize: {:?} is not a size (like 64m)", v.trim())))?;
-            l.max_message = if n == 0 { usize::MAX } else { usize::try_from(n).unwrap_or(usize::MAX) };
+            let n = parse_size(v).ok_or_else(|| {
+                Error::usage(format!(
+                    "ksreply.maxMessageSize: {:?} is not a size (like 64m)",
+                    v.trim()
+                ))
+            })?;
+            l.max_message = if n == 0 {
+                usize::MAX
+            } else {
+                usize::try_from(n).unwrap_or(usize::MAX)
+            };
         }
         Ok(l)
     }
@@ -96,7 +106,8 @@ fn too_large(limits: &Limits) -> Error {
 }
 
 pub fn read_path(path: &Path) -> Result<Vec<u8>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+    let f = std::fs::File::open(path)
+        .map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
     if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(Error::input(format!("cannot read {}: is a directory", path.display())));
     }
@@ -145,7 +156,8 @@ pub enum Pick<'a> {
 
 /// Open a file and [`load`] the message `which` from it.
 pub fn load_path(path: &Path, which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
-    let f = std::fs::File::open(path).map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
+    let f = std::fs::File::open(path)
+        .map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
     if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(Error::input(format!("cannot read {}: is a directory", path.display())));
     }
@@ -256,7 +268,14 @@ impl<'a> Chooser<'a> {
             Pick::Id(id) => Some(memchr::memmem::Finder::new(id.as_bytes())),
             _ => None,
         };
-        Chooser { which, limits: *limits, finder, chosen: None, chosen_too_large: false, newest: None }
+        Chooser {
+            which,
+            limits: *limits,
+            finder,
+            chosen: None,
+            chosen_too_large: false,
+            newest: None,
+        }
     }
 
     fn is_wanted_id(&self, msg: &[u8]) -> bool {
@@ -363,7 +382,10 @@ fn date_of(msg: &[u8]) -> Option<i64> {
     while let Some(line) = lines.next() {
         if line.len() >= 5 && line[..5].eq_ignore_ascii_case(b"date:") {
             let mut value = String::from_utf8_lossy(&line[5..]).into_owned();
-            while let Some(next) = lines.peek().filter(|l| l.first().is_some_and(|b| *b == b' ' || *b == b'\t')) {
+            while let Some(next) = lines
+                .peek()
+                .filter(|l| l.first().is_some_and(|b| *b == b' ' || *b == b'\t'))
+            {
                 value.push_str(&String::from_utf8_lossy(next));
                 lines.next();
             }
@@ -412,12 +434,19 @@ mod tests {
         let same = "Mon, 13 Sep 2021 10:00:00 +0000";
         assert_eq!(latest(&mbox(&[Some(same), Some(same), None])), "m1@x");
         assert_eq!(latest(&mbox(&[None, None])), "m1@x");
-        assert_eq!(latest(&mbox(&[Some("not a date"), Some(same), Some("garbage")])), "m1@x");
+        assert_eq!(
+            latest(&mbox(&[Some("not a date"), Some(same), Some("garbage")])),
+            "m1@x"
+        );
     }
 
     #[test]
     fn load_streams_plain_and_gzip_members() {
-        let data = mbox(&[Some("Mon, 13 Sep 2021 10:00:00 +0000"), Some("Mon, 13 Sep 2021 12:00:00 +0000"), None]);
+        let data = mbox(&[
+            Some("Mon, 13 Sep 2021 10:00:00 +0000"),
+            Some("Mon, 13 Sep 2021 12:00:00 +0000"),
+            None,
+        ]);
         let mut gz = Vec::new();
         for half in [&data[..data.len() / 2], &data[data.len() / 2..]] {
             let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -430,11 +459,21 @@ mod tests {
             assert_eq!(id(&Pick::First), "m0@x");
             assert_eq!(id(&Pick::Latest), "m1@x");
             assert_eq!(id(&Pick::Id("m2@x")), "m2@x");
-            assert_eq!(load(input, &Pick::Id("m2@x"), &l).unwrap(), b"Message-ID: <m2@x>\n\nbody 2\n");
+            assert_eq!(
+                load(input, &Pick::Id("m2@x"), &l).unwrap(),
+                b"Message-ID: <m2@x>\n\nbody 2\n"
+            );
             let e = load(input, &Pick::Id("nope@x"), &l).unwrap_err();
-            assert!(e.msg.contains("no message with Message-ID <nope@x> in the mailbox"), "{}", e.msg);
+            assert!(
+                e.msg.contains("no message with Message-ID <nope@x> in the mailbox"),
+                "{}",
+                e.msg
+            );
         }
-        assert!(load(&[0x1f, 0x8b, 1, 2, 3][..], &Pick::First, &l).unwrap_err().msg.starts_with("bad gzip data"));
+        assert!(load(&[0x1f, 0x8b, 1, 2, 3][..], &Pick::First, &l)
+            .unwrap_err()
+            .msg
+            .starts_with("bad gzip data"));
     }
 
     #[test]
@@ -443,15 +482,27 @@ mod tests {
         let msg = b"Subject: x\nMessage-ID: <a@b>\n\nshort\n";
         assert_eq!(load(&msg[..], &Pick::First, &l).unwrap(), msg);
         assert_eq!(load(&msg[..], &Pick::Id("a@b"), &l).unwrap(), msg);
-        assert!(load(&msg[..], &Pick::Id("c@d"), &l).unwrap_err().msg.contains("in the input"));
+        assert!(load(&msg[..], &Pick::Id("c@d"), &l)
+            .unwrap_err()
+            .msg
+            .contains("in the input"));
         let big = [&msg[..], &[b'x'; 40][..]].concat();
-        assert!(load(&big[..], &Pick::First, &l).unwrap_err().msg.starts_with("message larger than 40 bytes"));
+        assert!(load(&big[..], &Pick::First, &l)
+            .unwrap_err()
+            .msg
+            .starts_with("message larger than 40 bytes"));
         // In an mbox, too large matters only for the message picked.
-        let mut data = mbox(&[Some("Mon, 13 Sep 2021 10:00:00 +0000"), Some("Mon, 13 Sep 2021 12:00:00 +0000")]);
+        let mut data = mbox(&[
+            Some("Mon, 13 Sep 2021 10:00:00 +0000"),
+            Some("Mon, 13 Sep 2021 12:00:00 +0000"),
+        ]);
         let l = Limits { max_message: 100 };
         assert!(load(&data[..], &Pick::Latest, &l).is_ok());
         data.splice(data.len() - 2..data.len() - 2, [b'x'; 100]);
-        assert!(load(&data[..], &Pick::Latest, &l).unwrap_err().msg.starts_with("message larger than"));
+        assert!(load(&data[..], &Pick::Latest, &l)
+            .unwrap_err()
+            .msg
+            .starts_with("message larger than"));
         assert!(load(&data[..], &Pick::First, &l).is_ok());
         assert!(load(&data[..], &Pick::Id("m1@x"), &l).is_err());
         assert!(pick_with(&data, &Pick::Id("m1@x"), &l).is_err());
@@ -475,7 +526,10 @@ mod tests {
 
     #[test]
     fn folded_date() {
-        assert_eq!(date_of(b"Subject: x\nDate: Mon, 13 Sep 2021\n 10:00:00 +0000\n\nDate: body"), Some(1631527200));
+        assert_eq!(
+            date_of(b"Subject: x\nDate: Mon, 13 Sep 2021\n 10:00:00 +0000\n\nDate: body"),
+            Some(1631527200)
+        );
         assert_eq!(date_of(b"Subject: x\n\nDate: Mon, 13 Sep 2021 10:00:00 +0000\n"), None);
     }
 }

@@ -83,7 +83,9 @@ impl Client {
                 _ => return Ok(resp),
             };
             if is_https(&url) && !is_https(&next) {
-                return Err(Error::network(format!("{url} redirects to {next}: refusing to leave https")));
+                return Err(Error::network(format!(
+                    "{url} redirects to {next}: refusing to leave https"
+                )));
             }
             self.note(&format!("{url}: redirected to {next}"));
             url = next;
@@ -138,9 +140,19 @@ impl Client {
             }
         }
         if body.len() as u64 > MAX_BODY {
-            return Err(Error::network(format!("{url}: response larger than {} MiB", MAX_BODY >> 20)));
+            return Err(Error::network(format!(
+                "{url}: response larger than {} MiB",
+                MAX_BODY >> 20
+            )));
         }
-        Ok(Response { status, status_text, url: url.to_string(), content_type, location, body })
+        Ok(Response {
+            status,
+            status_text,
+            url: url.to_string(),
+            content_type,
+            location,
+            body,
+        })
     }
 
     /// A `-v` line on stderr, on a line of its own even while the
@@ -169,8 +181,7 @@ impl Client {
         }
         if let Some(p) = &proxy {
             self.note(&format!("using proxy {}", redact(p)));
-            let parsed = ureq::Proxy::new(p)
-                .map_err(|e| Error::usage(format!("proxy {}: {e}", redact(p))))?;
+            let parsed = ureq::Proxy::new(p).map_err(|e| Error::usage(format!("proxy {}: {e}", redact(p))))?;
             b = b.proxy(parsed);
         }
         let agent = b.build();
@@ -340,7 +351,11 @@ impl Progress {
             while let Err(RecvTimeoutError::Timeout) = rx.recv_timeout(wait) {
                 let n = b.load(Ordering::Relaxed);
                 let url = u.lock().map(|s| s.clone()).unwrap_or_default();
-                let size = if n == 0 { String::new() } else { format!(", {}", human(n)) };
+                let size = if n == 0 {
+                    String::new()
+                } else {
+                    format!(", {}", human(n))
+                };
                 let line = format!("ksreply: fetching {url} ({} s{size})", started.elapsed().as_secs());
                 if line != shown {
                     let mut err = std::io::stderr().lock();
@@ -354,7 +369,12 @@ impl Progress {
                 let _ = write!(std::io::stderr().lock(), "\r\x1b[K");
             }
         });
-        Progress { url, bytes, stop: Some(stop), thread: Some(thread) }
+        Progress {
+            url,
+            bytes,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 
     fn set_url(&self, url: &str) {
@@ -392,11 +412,21 @@ mod tests {
 
     #[test]
     fn proxies_like_curl() {
-        let vars = [("https_proxy", "http://p:3128"), ("http_proxy", "http://q:8080"), ("no_proxy", "localhost, .example.org,10.0.0.1:80")];
+        let vars = [
+            ("https_proxy", "http://p:3128"),
+            ("http_proxy", "http://q:8080"),
+            ("no_proxy", "localhost, .example.org,10.0.0.1:80"),
+        ];
         let e = env(&vars);
         let p = |u: &str| proxy_for(u, &e).unwrap();
-        assert_eq!(p("https://lore.kernel.org/all/a@b/raw").as_deref(), Some("http://p:3128"));
-        assert_eq!(p("http://lore.kernel.org/all/a@b/raw").as_deref(), Some("http://q:8080"));
+        assert_eq!(
+            p("https://lore.kernel.org/all/a@b/raw").as_deref(),
+            Some("http://p:3128")
+        );
+        assert_eq!(
+            p("http://lore.kernel.org/all/a@b/raw").as_deref(),
+            Some("http://q:8080")
+        );
         assert_eq!(p("https://lists.example.org/x/"), None);
         assert_eq!(p("https://example.org/x/"), None);
         assert_eq!(p("https://notexample.org/x/").as_deref(), Some("http://p:3128"));
@@ -408,7 +438,10 @@ mod tests {
         let vars = [("HTTPS_PROXY", "http://up:1"), ("NO_PROXY", "*")];
         assert_eq!(proxy_for("https://h/", &env(&vars)).unwrap(), None);
         let vars = [("ALL_PROXY", "http://all:1"), ("https_proxy", "")];
-        assert_eq!(proxy_for("https://h/", &env(&vars)).unwrap().as_deref(), Some("http://all:1"));
+        assert_eq!(
+            proxy_for("https://h/", &env(&vars)).unwrap().as_deref(),
+            Some("http://all:1")
+        );
         let vars = [("https_proxy", "socks5://s:1080")];
         assert!(proxy_for("https://h/", &env(&vars)).is_err());
         assert_eq!(proxy_for("https://h/", &env(&[])).unwrap(), None);
@@ -426,7 +459,10 @@ mod tests {
         let b = "https://lore.kernel.org/all/a@b/raw";
         assert_eq!(join_url(b, "https://x.org/y"), "https://x.org/y");
         assert_eq!(join_url(b, "//x.org/y"), "https://x.org/y");
-        assert_eq!(join_url(b, "/ksummit/a@b/raw"), "https://lore.kernel.org/ksummit/a@b/raw");
+        assert_eq!(
+            join_url(b, "/ksummit/a@b/raw"),
+            "https://lore.kernel.org/ksummit/a@b/raw"
+        );
         assert_eq!(join_url(b, "other"), "https://lore.kernel.org/all/a@b/other");
         assert_eq!(join_url("http://h:1", "x"), "http://h:1/x");
     }

@@ -16,7 +16,10 @@ pub enum Input {
     File(PathBuf),
     /// A Message-ID (normalised, without brackets), with the archive URL
     /// when the argument was a URL.
-    MessageId { id: String, url: Option<String> },
+    MessageId {
+        id: String,
+        url: Option<String>,
+    },
 }
 
 /// Classify the argument. A path that exists is a file, even if it also
@@ -31,7 +34,10 @@ pub fn classify(arg: &str) -> Input {
     }
     let lower = arg.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
-        return Input::MessageId { id: id_from_url(arg).unwrap_or_default(), url: Some(arg.to_string()) };
+        return Input::MessageId {
+            id: id_from_url(arg).unwrap_or_default(),
+            url: Some(arg.to_string()),
+        };
     }
     let id = msgid::normalize_arg(arg);
     // An id copied out of a URL path (`abc%40example.org`) is decoded, but
@@ -45,7 +51,9 @@ pub fn classify(arg: &str) -> Input {
     }
     // Every Message-ID has an `@`; without one (and without `id:`/`mid:`/`<>`
     // saying it is an id) the user meant a file that is not there.
-    let says_id = arg.starts_with('<') || arg.to_ascii_lowercase().starts_with("id:") || arg.to_ascii_lowercase().starts_with("mid:");
+    let says_id = arg.starts_with('<')
+        || arg.to_ascii_lowercase().starts_with("id:")
+        || arg.to_ascii_lowercase().starts_with("mid:");
     if !id.contains('@') && !says_id {
         return Input::File(path);
     }
@@ -138,12 +146,30 @@ mod tests {
     #[test]
     fn classify_forms() {
         assert_eq!(classify("-"), Input::Stdin);
-        assert_eq!(classify("<a@b>"), Input::MessageId { id: "a@b".into(), url: None });
-        assert_eq!(classify("id:a@b"), Input::MessageId { id: "a@b".into(), url: None });
+        assert_eq!(
+            classify("<a@b>"),
+            Input::MessageId {
+                id: "a@b".into(),
+                url: None
+            }
+        );
+        assert_eq!(
+            classify("id:a@b"),
+            Input::MessageId {
+                id: "a@b".into(),
+                url: None
+            }
+        );
         assert_eq!(classify("/no/such/file.eml"), Input::File("/no/such/file.eml".into()));
         assert_eq!(classify("missing.mbox"), Input::File("missing.mbox".into()));
         let u = "https://lore.kernel.org/ksummit/YT26ebT6xXWsnVMw@unreal/";
-        assert_eq!(classify(u), Input::MessageId { id: "YT26ebT6xXWsnVMw@unreal".into(), url: Some(u.into()) });
+        assert_eq!(
+            classify(u),
+            Input::MessageId {
+                id: "YT26ebT6xXWsnVMw@unreal".into(),
+                url: Some(u.into())
+            }
+        );
     }
 
     #[test]
@@ -158,8 +184,14 @@ mod tests {
         ] {
             assert_eq!(id_from_url(u).as_deref(), Some("YT26ebT6xXWsnVMw@unreal"), "{u}");
         }
-        assert_eq!(id_from_url("https://lore.kernel.org/x/a%2Fb%2Bc@d/").as_deref(), Some("a/b+c@d"));
-        assert_eq!(id_from_url("https://lore.kernel.org/x/%3Ca@b%3E/").as_deref(), Some("a@b"));
+        assert_eq!(
+            id_from_url("https://lore.kernel.org/x/a%2Fb%2Bc@d/").as_deref(),
+            Some("a/b+c@d")
+        );
+        assert_eq!(
+            id_from_url("https://lore.kernel.org/x/%3Ca@b%3E/").as_deref(),
+            Some("a@b")
+        );
         assert_eq!(id_from_url("https://lore.kernel.org/"), None);
         assert_eq!(id_from_url("https:///a@b/"), None);
     }
@@ -168,25 +200,55 @@ mod tests {
     fn archives_from_urls() {
         let split = split_url;
         let s = |a: &str, id: &str| Some((a.to_string(), id.to_string()));
-        assert_eq!(split("https://lore.kernel.org/ksummit/a@b/"), s("https://lore.kernel.org/ksummit/", "a@b"));
-        assert_eq!(split("https://lore.kernel.org/ksummit/a@b/t.mbox.gz"), s("https://lore.kernel.org/ksummit/", "a@b"));
-        assert_eq!(split("https://lore.kernel.org/all/a@b/T/#u"), s("https://lore.kernel.org/all/", "a@b"));
-        assert_eq!(split("HTTPS://Lore.Kernel.org/LKML/a@b/raw"), s("https://lore.kernel.org/LKML/", "a@b"));
+        assert_eq!(
+            split("https://lore.kernel.org/ksummit/a@b/"),
+            s("https://lore.kernel.org/ksummit/", "a@b")
+        );
+        assert_eq!(
+            split("https://lore.kernel.org/ksummit/a@b/t.mbox.gz"),
+            s("https://lore.kernel.org/ksummit/", "a@b")
+        );
+        assert_eq!(
+            split("https://lore.kernel.org/all/a@b/T/#u"),
+            s("https://lore.kernel.org/all/", "a@b")
+        );
+        assert_eq!(
+            split("HTTPS://Lore.Kernel.org/LKML/a@b/raw"),
+            s("https://lore.kernel.org/LKML/", "a@b")
+        );
         assert_eq!(split("https://msgid.link/a@b"), s("https://msgid.link/", "a@b"));
-        assert_eq!(split("https://patch.msgid.link/a@b?x=1"), s("https://patch.msgid.link/", "a@b"));
-        assert_eq!(split("http://127.0.0.1:8080/a%40b/"), s("http://127.0.0.1:8080/", "a@b"));
-        assert_eq!(split("https://host/mirror/lore/list/a%2Fb@c/"), s("https://host/mirror/lore/list/", "a/b@c"));
+        assert_eq!(
+            split("https://patch.msgid.link/a@b?x=1"),
+            s("https://patch.msgid.link/", "a@b")
+        );
+        assert_eq!(
+            split("http://127.0.0.1:8080/a%40b/"),
+            s("http://127.0.0.1:8080/", "a@b")
+        );
+        assert_eq!(
+            split("https://host/mirror/lore/list/a%2Fb@c/"),
+            s("https://host/mirror/lore/list/", "a/b@c")
+        );
     }
 
     #[test]
     fn escaping_round_trips() {
         assert_eq!(escape_id("YT26ebT6xXWsnVMw@unreal"), "YT26ebT6xXWsnVMw@unreal");
-        assert_eq!(escape_id("YT3/5kJuhw/QVqrw@kroah.com"), "YT3%2F5kJuhw%2FQVqrw@kroah.com");
+        assert_eq!(
+            escape_id("YT3/5kJuhw/QVqrw@kroah.com"),
+            "YT3%2F5kJuhw%2FQVqrw@kroah.com"
+        );
         assert_eq!(escape_id("a+b=c&d@e"), "a+b=c&d@e");
-        assert_eq!(escape_id("odd #id?x=1&y%z@\u{fc}.example"), "odd%20%23id%3Fx=1&y%25z@%C3%BC.example");
+        assert_eq!(
+            escape_id("odd #id?x=1&y%z@\u{fc}.example"),
+            "odd%20%23id%3Fx=1&y%25z@%C3%BC.example"
+        );
         for id in ["a/b+c%d#e?f g@\u{fc}", "s5h4ob9svqy.wl%tiwai@suse.de"] {
             assert_eq!(percent_decode(&escape_id(id)), id);
-            assert_eq!(id_from_url(&format!("https://h/l/{}/raw", escape_id(id))).as_deref(), Some(id));
+            assert_eq!(
+                id_from_url(&format!("https://h/l/{}/raw", escape_id(id))).as_deref(),
+                Some(id)
+            );
         }
     }
 
@@ -197,9 +259,15 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(id("YT26ebT6xXWsnVMw%40unreal"), "YT26ebT6xXWsnVMw@unreal");
-        assert_eq!(id("%3CYT3%2F5kJuhw%2FQVqrw%40kroah.com%3E"), "YT3/5kJuhw/QVqrw@kroah.com");
+        assert_eq!(
+            id("%3CYT3%2F5kJuhw%2FQVqrw%40kroah.com%3E"),
+            "YT3/5kJuhw/QVqrw@kroah.com"
+        );
         // A literal `%` in an id with an `@` stays.
         assert_eq!(id("s5h4ob9svqy.wl%tiwai@suse.de"), "s5h4ob9svqy.wl%tiwai@suse.de");
-        assert_eq!(id("5838D7FEC0%devspam@moreofthesa.me.uk"), "5838D7FEC0%devspam@moreofthesa.me.uk");
+        assert_eq!(
+            id("5838D7FEC0%devspam@moreofthesa.me.uk"),
+            "5838D7FEC0%devspam@moreofthesa.me.uk"
+        );
     }
 }

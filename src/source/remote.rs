@@ -120,18 +120,28 @@ pub fn fetch(id: &str, opts: &RemoteOptions) -> Result<Vec<u8>> {
             Lookup::Hit(body) => match decode(&target, &body) {
                 Ok(data) => {
                     let what = if target.thread { "thread" } else { "message" };
-                    note(&format!("using the cached copy of the {what} <{id}> ({})", path.display()));
+                    note(&format!(
+                        "using the cached copy of the {what} <{id}> ({})",
+                        path.display()
+                    ));
                     return Ok(finish(&target, data, &target.url(), opts.verbose));
                 }
                 Err(why) => note(&format!("ignoring the damaged cache entry {}: {why}", path.display())),
             },
             Lookup::Corrupt(why) => note(&format!("ignoring the damaged cache entry {}: {why}", path.display())),
-            Lookup::Stale => note(&format!("the cached thread is older than {} min: refetching", THREAD_MAX_AGE.as_secs() / 60)),
+            Lookup::Stale => note(&format!(
+                "the cached thread is older than {} min: refetching",
+                THREAD_MAX_AGE.as_secs() / 60
+            )),
             Lookup::Missing => {}
         }
     }
     if opts.offline {
-        let why = if cache.is_none() { "no cache directory (HOME is not set)" } else { "not in the cache" };
+        let why = if cache.is_none() {
+            "no cache directory (HOME is not set)"
+        } else {
+            "not in the cache"
+        };
         return Err(Error::network(format!(
             "--offline: <{id}> is {why}; fetch it once without --offline ({})",
             target.url()
@@ -168,7 +178,11 @@ pub fn resolve(id: &str, opts: &RemoteOptions) -> Result<Target> {
         "https://lore.kernel.org/r/" | "http://lore.kernel.org/r/" => DEFAULT_BASE.to_string(),
         _ => archive,
     };
-    Ok(Target { archive, id: id.to_string(), thread: opts.thread })
+    Ok(Target {
+        archive,
+        id: id.to_string(),
+        thread: opts.thread,
+    })
 }
 
 /// msgid.link and its subdomains (patch.msgid.link) redirect to lore by
@@ -250,10 +264,15 @@ fn check_response(resp: &http::Response) -> Result<()> {
     let page = describe_html(resp);
     if resp.status != 200 {
         let what = page.map(|p| format!(" ({p})")).unwrap_or_default();
-        return Err(Error::network(format!("{url}: HTTP {} {}{what}", resp.status, resp.status_text)));
+        return Err(Error::network(format!(
+            "{url}: HTTP {} {}{what}",
+            resp.status, resp.status_text
+        )));
     }
     if let Some(p) = page {
-        return Err(Error::network(format!("{url}: the archive answered with {p}, not a message")));
+        return Err(Error::network(format!(
+            "{url}: the archive answered with {p}, not a message"
+        )));
     }
     if resp.body.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::network(format!("{url}: empty response, not a message")));
@@ -266,10 +285,15 @@ fn check_response(resp: &http::Response) -> Result<()> {
 /// pages at times; it answers 200 with a JavaScript proof-of-work page.
 fn describe_html(resp: &http::Response) -> Option<String> {
     let head = &resp.body[..resp.body.len().min(64 * 1024)];
-    let start = String::from_utf8_lossy(&head[..head.len().min(512)]).trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase();
+    let start = String::from_utf8_lossy(&head[..head.len().min(512)])
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .to_ascii_lowercase();
     let is_html = resp.content_type.starts_with("text/html")
         || resp.content_type.starts_with("application/xhtml")
-        || ["<!doctype html", "<html", "<head", "<body", "<?xml", "<!--"].iter().any(|t| start.starts_with(t));
+        || ["<!doctype html", "<html", "<head", "<body", "<?xml", "<!--"]
+            .iter()
+            .any(|t| start.starts_with(t));
     if !is_html {
         return None;
     }
@@ -332,7 +356,11 @@ fn finish(target: &Target, data: Vec<u8>, url: &str, verbose: bool) -> Vec<u8> {
     };
     let more = copies.count();
     if verbose && more > 0 {
-        eprintln!("ksreply: {url} has {} copies of <{}>; using the first", more + 1, target.id);
+        eprintln!(
+            "ksreply: {url} has {} copies of <{}>; using the first",
+            more + 1,
+            target.id
+        );
     }
     mbox::unescape(mbox::trim_separator_newline(first)).into_owned()
 }
@@ -342,7 +370,11 @@ mod tests {
     use super::*;
 
     fn opts(base: Option<&str>, url: Option<&str>) -> RemoteOptions {
-        RemoteOptions { base: base.map(String::from), url: url.map(String::from), ..Default::default() }
+        RemoteOptions {
+            base: base.map(String::from),
+            url: url.map(String::from),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -352,7 +384,11 @@ mod tests {
         let t = resolve("a@b", &opts(Some("http://127.0.0.1:8080/test"), None)).unwrap();
         assert_eq!(t.url(), "http://127.0.0.1:8080/test/a@b/raw");
         // The URL's own host and inbox win over the base.
-        let t = resolve("a@b", &opts(Some("http://mirror/x/"), Some("https://lore.kernel.org/ksummit/a@b/T/"))).unwrap();
+        let t = resolve(
+            "a@b",
+            &opts(Some("http://mirror/x/"), Some("https://lore.kernel.org/ksummit/a@b/T/")),
+        )
+        .unwrap();
         assert_eq!(t.archive, "https://lore.kernel.org/ksummit/");
         // msgid.link only carries the id.
         for u in ["https://msgid.link/a@b", "https://patch.msgid.link/a@b"] {
@@ -361,7 +397,10 @@ mod tests {
         }
         let t = resolve("a@b", &opts(None, Some("https://lore.kernel.org/r/a@b"))).unwrap();
         assert_eq!(t.archive, DEFAULT_BASE);
-        let t = RemoteOptions { thread: true, ..opts(None, Some("http://h:1/a%40b/")) };
+        let t = RemoteOptions {
+            thread: true,
+            ..opts(None, Some("http://h:1/a%40b/"))
+        };
         let t = resolve("a@b", &t).unwrap();
         assert_eq!(t.url(), "http://h:1/a@b/t.mbox.gz");
         assert!(t.is_root());
@@ -380,8 +419,14 @@ mod tests {
 
     #[test]
     fn bases() {
-        assert_eq!(normalize_base("HTTPS://Lore.Kernel.org").unwrap(), "https://lore.kernel.org/");
-        assert_eq!(normalize_base(" https://lore.kernel.org/all ").unwrap(), "https://lore.kernel.org/all/");
+        assert_eq!(
+            normalize_base("HTTPS://Lore.Kernel.org").unwrap(),
+            "https://lore.kernel.org/"
+        );
+        assert_eq!(
+            normalize_base(" https://lore.kernel.org/all ").unwrap(),
+            "https://lore.kernel.org/all/"
+        );
         assert_eq!(normalize_base("http://h:1//x//y/?q").unwrap(), "http://h:1/x/y/");
         assert!(normalize_base("lore.kernel.org/all").is_err());
         assert!(normalize_base("ftp://x/").is_err());
@@ -390,7 +435,9 @@ mod tests {
 
     #[test]
     fn message_shapes() {
-        assert!(looks_like_message(b"From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: x\n\n"));
+        assert!(looks_like_message(
+            b"From mboxrd@z Thu Jan  1 00:00:00 1970\nSubject: x\n\n"
+        ));
         assert!(looks_like_message(b"Return-Path: <a@b>\n"));
         assert!(looks_like_message(b"\r\nX-Foo:bar\r\n"));
         assert!(!looks_like_message(b"<!DOCTYPE html>\n<html>"));
@@ -432,7 +479,10 @@ mod tests {
         let t = resolve("a@b", &opts(None, None)).unwrap();
         let data = b"From mboxrd@z Thu Jan  1 00:00:00 1970\nMessage-ID: <a@b>\n\n>From one\n\nFrom mboxrd@z Thu Jan  1 00:00:00 1970\nMessage-ID: <a@b>\n\ntwo\n\n".to_vec();
         assert_eq!(finish(&t, data, "u", false), b"Message-ID: <a@b>\n\nFrom one\n");
-        let thread = Target { thread: true, ..t.clone() };
+        let thread = Target {
+            thread: true,
+            ..t.clone()
+        };
         assert!(decode(&thread, b"From x\nA: b\n\n").is_err());
         assert!(decode(&t, b"garbage").is_err());
         assert!(decode(&t, b"\x1f\x8b\x08\x00garbage").is_err());

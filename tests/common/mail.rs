@@ -25,5 +25,8 @@ pub fn header(msg: &str, name: &str) -> Option<String> {
 
 /// The addresses of an address header value, lower-cased.
 pub fn emails(v: &str) -> Vec<String> {
-    ksreply::message::address::parse_list(v).into_iter().map(|a| a.email.to_lowercase()).collect()
+    ksreply::message::address::parse_list(v)
+        .into_iter()
+        .map(|a| a.email.to_lowercase())
+        .collect()
 }

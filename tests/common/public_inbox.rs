@@ -52,11 +52,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// The public-inbox programs the harness needs.
-const PROGRAMS: [&str; 3] = [
-    "public-inbox-init",
-    "public-inbox-mda",
-    "public-inbox-httpd",
-];
+const PROGRAMS: [&str; 3] = ["public-inbox-init", "public-inbox-mda", "public-inbox-httpd"];
 
 /// How long to wait for one httpd to bind its port and answer HTTP.
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -164,11 +160,7 @@ impl PublicInbox {
         // httpd itself builds its links from the request's Host anyway.
         let url = format!("http://127.0.0.1/{name}");
         let mut init = pi_command(&dir, "public-inbox-init");
-        init.arg("-V2")
-            .arg(name)
-            .arg(&inbox_dir)
-            .arg(&url)
-            .arg(address);
+        init.arg("-V2").arg(name).arg(&inbox_dir).arg(&url).arg(address);
         run_ok(&mut init, "public-inbox-init");
         // Accept every message as it is: no SpamAssassin, and the Mirror
         // filter (the default mda filter silently drops HTML and image mails).
@@ -358,11 +350,7 @@ impl PublicInbox {
 
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         let reason = if !output.status.success() {
-            Some(format!(
-                "public-inbox-mda {}: {}",
-                output.status,
-                stderr.trim()
-            ))
+            Some(format!("public-inbox-mda {}: {}", output.status, stderr.trim()))
         } else if stderr.contains("CONFLICT: Message-ID:") {
             // An identical copy (same Message-ID and content) is already
             // stored: mda keeps the first and exits 0.
@@ -379,11 +367,9 @@ impl PublicInbox {
             }),
             None => {
                 let message_id = message_id_of(&raw);
-                let duplicate_id = message_id.as_ref().is_some_and(|id| {
-                    self.messages
-                        .iter()
-                        .any(|m| m.message_id.as_ref() == Some(id))
-                });
+                let duplicate_id = message_id
+                    .as_ref()
+                    .is_some_and(|id| self.messages.iter().any(|m| m.message_id.as_ref() == Some(id)));
                 self.messages.push(ImportedMessage {
                     source: source.to_path_buf(),
                     mbox_index,
@@ -432,19 +418,14 @@ if [ -n "$3" ]; then rm -rf -- "$3"; fi
             &format!("publicinbox.{}.url", self.name),
             &format!("{listen}/{}", self.name),
         );
-        let log_file =
-            fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
+        let log_file = fs::File::create(&log).map_err(|e| format!("creating {}: {e}", log.display()))?;
         let mut sh = pi_command(&self.dir, "/bin/sh");
         sh.arg("-c")
             .arg(script)
             .arg("ksreply-public-inbox-watchdog")
             .arg(&listen)
             .arg(&log)
-            .arg(if keep {
-                Path::new("")
-            } else {
-                self.dir.as_path()
-            })
+            .arg(if keep { Path::new("") } else { self.dir.as_path() })
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log_file);
@@ -580,9 +561,7 @@ fn pi_command(dir: &Path, program: &str) -> Command {
 }
 
 fn run_ok(cmd: &mut Command, what: &str) {
-    let output = cmd
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    let output = cmd.output().unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
     assert!(
         output.status.success(),
         "{what} failed ({}):\n{}{}",
@@ -595,10 +574,7 @@ fn run_ok(cmd: &mut Command, what: &str) {
 fn git_config(dir: &Path, config: &Path, key: &str, value: &str) {
     let mut git = pi_command(dir, "git");
     git.arg("config").arg("-f").arg(config).arg(key).arg(value);
-    run_ok(
-        &mut git,
-        &format!("git config -f {} {key} {value}", config.display()),
-    );
+    run_ok(&mut git, &format!("git config -f {} {key} {value}", config.display()));
 }
 
 /// A port that was free a moment ago (the OS picks it for 127.0.0.1:0).
@@ -613,10 +589,7 @@ fn process_alive(pid: u32) -> bool {
         return false;
     };
     // Format: "PID (COMM) STATE ..."; COMM may contain spaces and parens.
-    match stat
-        .rfind(')')
-        .and_then(|i| stat[i + 1..].split_whitespace().next())
-    {
+    match stat.rfind(')').and_then(|i| stat[i + 1..].split_whitespace().next()) {
         Some(state) => state != "Z" && state != "X",
         None => false,
     }
@@ -626,18 +599,14 @@ fn process_alive(pid: u32) -> bool {
 // Messages and mboxes
 
 fn is_mbox_path(path: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
     name.ends_with(".mbox") || name.ends_with(".mbox.gz")
 }
 
 /// The messages in one file: an mbox (`.mbox`, `.mbox.gz`) is split with
 /// [`split_mbox`], anything else is one message (a `.gz` is decompressed).
 pub fn read_messages(path: &Path) -> Vec<Vec<u8>> {
-    let mut bytes =
-        fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut bytes = fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     if path.extension().is_some_and(|e| e == "gz") {
         let mut plain = Vec::new();
         flate2::read::MultiGzDecoder::new(&bytes[..])
@@ -726,10 +695,7 @@ pub fn header_values(raw: &[u8], name: &str) -> Vec<Vec<u8>> {
         let Some(colon) = line.iter().position(|&b| b == b':') else {
             continue;
         };
-        if line[..colon]
-            .trim_ascii_end()
-            .eq_ignore_ascii_case(name.as_bytes())
-        {
+        if line[..colon].trim_ascii_end().eq_ignore_ascii_case(name.as_bytes()) {
             current = Some(line[colon + 1..].to_vec());
         }
     }
@@ -784,11 +750,9 @@ pub fn message_id_of(raw: &[u8]) -> Option<String> {
 /// True when any of the given headers (continuation lines included) has a
 /// byte >= 0x80, i.e. raw 8-bit text instead of RFC 2047 encoded words.
 pub fn has_8bit_header(raw: &[u8], names: &[&str]) -> bool {
-    names.iter().any(|name| {
-        header_values(raw, name)
-            .iter()
-            .any(|v| v.iter().any(|&b| b >= 0x80))
-    })
+    names
+        .iter()
+        .any(|name| header_values(raw, name).iter().any(|v| v.iter().any(|&b| b >= 0x80)))
 }
 
 // ---------------------------------------------------------------------------
@@ -828,10 +792,7 @@ pub fn html_unescape(s: &str) -> String {
                 "quot" => Some('"'),
                 "apos" => Some('\''),
                 _ => {
-                    let code = if let Some(hex) = entity
-                        .strip_prefix("#x")
-                        .or_else(|| entity.strip_prefix("#X"))
-                    {
+                    let code = if let Some(hex) = entity.strip_prefix("#x").or_else(|| entity.strip_prefix("#X")) {
                         u32::from_str_radix(hex, 16).ok()
                     } else if let Some(dec) = entity.strip_prefix('#') {
                         dec.parse::<u32>().ok()
@@ -931,8 +892,7 @@ pub fn parse_reply_instructions(html: &str) -> Option<ReplyInstructions> {
 /// `suffixes`, sorted by path. Panics if `dir` cannot be read.
 pub fn files_under(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
     fn walk(dir: &Path, suffixes: &[&str], out: &mut Vec<PathBuf>) {
-        let entries =
-            fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
         for entry in entries {
             let path = entry
                 .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))

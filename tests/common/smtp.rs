@@ -48,8 +48,8 @@ impl TempDir {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0);
         remove_stale_dirs();
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("smtp-{}-{label}-{n}-{nanos}", std::process::id()));
+        let dir =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("smtp-{}-{label}-{n}-{nanos}", std::process::id()));
         fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         TempDir(dir)
     }
@@ -109,13 +109,7 @@ impl TestCerts {
              subjectAltName=IP:127.0.0.1,DNS:localhost\n",
         )
         .unwrap();
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-        ];
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
         openssl(
             &[
                 &["req", "-x509"][..],
@@ -265,12 +259,11 @@ impl SmtpSink {
             Security::StartTls | Security::ImplicitTls => {
                 let c = TestCerts::generate(dir.path());
                 cmd.arg("--cert").arg(&c.cert).arg("--key").arg(&c.key);
-                cmd.arg("--security")
-                    .arg(if opts.security == Security::StartTls {
-                        "starttls"
-                    } else {
-                        "tls"
-                    });
+                cmd.arg("--security").arg(if opts.security == Security::StartTls {
+                    "starttls"
+                } else {
+                    "tls"
+                });
                 Some(c)
             }
         };
@@ -306,9 +299,7 @@ impl SmtpSink {
             let _ = r.read_to_end(&mut Vec::new());
         });
         let line = rx.recv_timeout(STARTUP_TIMEOUT).unwrap_or_default();
-        let port = line
-            .strip_prefix("ready ")
-            .and_then(|p| p.trim().parse::<u16>().ok());
+        let port = line.strip_prefix("ready ").and_then(|p| p.trim().parse::<u16>().ok());
         let Some(port) = port else {
             let _ = child.kill();
             let _ = child.wait();
@@ -371,15 +362,10 @@ impl SmtpSink {
         metas
             .into_iter()
             .map(|meta| {
-                let v: serde_json::Value =
-                    serde_json::from_slice(&fs::read(&meta).unwrap()).unwrap();
+                let v: serde_json::Value = serde_json::from_slice(&fs::read(&meta).unwrap()).unwrap();
                 let strs = |k: &str| -> Vec<String> {
                     v[k].as_array()
-                        .map(|a| {
-                            a.iter()
-                                .filter_map(|s| s.as_str().map(String::from))
-                                .collect()
-                        })
+                        .map(|a| a.iter().filter_map(|s| s.as_str().map(String::from)).collect())
                         .unwrap_or_default()
                 };
                 let opt = |k: &str| v[k].as_str().map(String::from);
@@ -418,8 +404,7 @@ pub fn isolate_git_env() -> &'static Path {
     static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     HOME.get_or_init(|| {
         remove_stale_dirs();
-        let home = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("smtp-{}-git-home", std::process::id()));
+        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("smtp-{}-git-home", std::process::id()));
         let _ = fs::remove_dir_all(&home);
         fs::create_dir_all(home.join(".config")).unwrap();
         fs::write(home.join(".gitconfig"), "").unwrap();

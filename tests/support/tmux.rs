@@ -46,8 +46,16 @@ impl Tmux {
     /// failure can be read.
     pub fn start(label: &str, cwd: &Path, launcher: &Path) -> Tmux {
         static N: AtomicU32 = AtomicU32::new(0);
-        let server = format!("ksreply-{label}-{}-{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-        let mut t = Tmux { server, socket: None, diag: RefCell::new(Vec::new()) };
+        let server = format!(
+            "ksreply-{label}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut t = Tmux {
+            server,
+            socket: None,
+            diag: RefCell::new(Vec::new()),
+        };
         let out = t
             .cmd()
             .args(["new-session", "-d", "-s", SESSION, "-x", "200", "-y", "50", "-c"])
@@ -75,7 +83,10 @@ impl Tmux {
     fn cmd(&self) -> Command {
         let mut c = Command::new("tmux");
         c.env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()))
+            .env(
+                "PATH",
+                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+            )
             .env("LANG", "C.UTF-8")
             .env("TERM", "xterm-256color")
             .args(["-L", &self.server, "-f", "/dev/null"])
@@ -94,8 +105,18 @@ impl Tmux {
 
     /// Send tmux key names (`Enter`, `Escape`, `M-R`, `q`, ...).
     pub fn keys(&self, keys: &[&str]) {
-        let out = self.cmd().args(["send-keys", "-t", SESSION]).args(keys).output().unwrap_or_else(|e| tmux_missing(e));
-        assert!(out.status.success(), "tmux send-keys {keys:?}: {}\n{}", String::from_utf8_lossy(&out.stderr), self.report());
+        let out = self
+            .cmd()
+            .args(["send-keys", "-t", SESSION])
+            .args(keys)
+            .output()
+            .unwrap_or_else(|e| tmux_missing(e));
+        assert!(
+            out.status.success(),
+            "tmux send-keys {keys:?}: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.report()
+        );
     }
 
     /// Type text literally (no key-name lookup).
@@ -105,7 +126,12 @@ impl Tmux {
             .args(["send-keys", "-t", SESSION, "-l", "--", text])
             .output()
             .unwrap_or_else(|e| tmux_missing(e));
-        assert!(out.status.success(), "tmux send-keys -l {text:?}: {}\n{}", String::from_utf8_lossy(&out.stderr), self.report());
+        assert!(
+            out.status.success(),
+            "tmux send-keys -l {text:?}: {}\n{}",
+            String::from_utf8_lossy(&out.stderr),
+            self.report()
+        );
     }
 
     /// The visible pane as text, wrapped lines joined.
@@ -129,9 +155,22 @@ impl Tmux {
     pub fn report(&self) -> String {
         let mut s = format!("--- tmux pane ({}) ---\n{}", self.server, self.capture().trim_end());
         for p in self.diag.borrow().iter() {
-            let text = std::fs::read(p).map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_else(|e| format!("({e})"));
-            let tail: Vec<&str> = text.lines().rev().take(60).collect::<Vec<_>>().into_iter().rev().collect();
-            s.push_str(&format!("\n--- {} (last 60 lines) ---\n{}", p.display(), tail.join("\n")));
+            let text = std::fs::read(p)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_else(|e| format!("({e})"));
+            let tail: Vec<&str> = text
+                .lines()
+                .rev()
+                .take(60)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            s.push_str(&format!(
+                "\n--- {} (last 60 lines) ---\n{}",
+                p.display(),
+                tail.join("\n")
+            ));
         }
         s
     }
@@ -173,7 +212,12 @@ impl Tmux {
 impl Drop for Tmux {
     fn drop(&mut self) {
         // Only this test's private server; its panes get SIGHUP.
-        let _ = self.cmd().arg("kill-server").stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let _ = self
+            .cmd()
+            .arg("kill-server")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
         // tmux leaves the socket file behind.
         if let Some(s) = &self.socket {
             let _ = std::fs::remove_file(s);

@@ -51,7 +51,6 @@ pub enum Segment {
 /// Forwarded messages nested deeper than this are only marked.
 const MAX_DEPTH: usize = 8;
 
-
 pub fn extract(msg: &Message) -> Body {
     let mut w = Walker {
         body: Body::default(),
@@ -589,7 +588,6 @@ pub fn normalize_newlines(s: &str) -> String {
     }
     out
 }
-
 
 /// Minimal DER walk of an S/MIME `application/pkcs7-mime` blob: when it is
 /// signed-data with the content inside (opaque signing), return that content
