@@ -644,6 +644,12 @@ fn hostile_shapes() {
             b"From: a@b.c\nSubject: \0\0\nMessage-ID: <a\0@b>\n\n\0".to_vec(),
         ),
         (
+            // Found by fuzzing: specials outside a quoted local part made
+            // the draft's recipients re-parse differently.
+            "specials in addresses",
+            b"From: a@b.c\nTo: <x\"y@example.org>, <p\"q@example.org>, <p,q@example.org>, \"r s\"@example.org\nCc: u;v@example.org, <w(x)@example.org>, \"t\\\"u\"@example.org, n@[192.0.2.1]\nMessage-ID: <s@b>\n\nx\n".to_vec(),
+        ),
+        (
             "only a boundary",
             b"Content-Type: multipart/mixed; boundary=x\nFrom: a@b.c\n\n--x\n--x--\n".to_vec(),
         ),

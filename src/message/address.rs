@@ -57,13 +57,44 @@ pub fn plausible_email(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
     };
-    if local.is_empty() || domain.is_empty() || email.chars().any(|c| c.is_control() || c == '<' || c == '>') {
+    if local.is_empty() || domain.is_empty() || email.chars().any(char::is_control) {
         return false;
     }
-    // Spaces are only legal inside a quoted local part (`"a b"@x`).
-    let quoted_local = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
-    let unquoted = if quoted_local { domain } else { email };
-    !unquoted.chars().any(char::is_whitespace)
+    plausible_local_part(local) && plausible_domain(domain)
+}
+
+/// RFC 5322 specials, which may not appear bare in an address: a `,` or `"`
+/// there makes the address re-parse as something else once it is written
+/// into a header (the draft round trip would change the recipients).
+const SPECIALS: &[char] = &['(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '"'];
+
+fn bare_atom_text(s: &str) -> bool {
+    !s.chars().any(|c| c.is_whitespace() || SPECIALS.contains(&c))
+}
+
+/// Dotted atoms (leniently: `..` and leading dots occur in real mail), or a
+/// quoted string in which `"` and `\` only appear escaped.
+fn plausible_local_part(local: &str) -> bool {
+    let Some(inner) = local.strip_prefix('"').and_then(|l| l.strip_suffix('"')) else {
+        return bare_atom_text(local);
+    };
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        let escaped_char_missing = c == '\\' && chars.next().is_none();
+        if escaped_char_missing || matches!(c, '"' | '<' | '>') {
+            return false;
+        }
+    }
+    true
+}
+
+/// A host name, or an address literal such as `[192.0.2.1]`.
+fn plausible_domain(domain: &str) -> bool {
+    let inner = domain
+        .strip_prefix('[')
+        .and_then(|d| d.strip_suffix(']'))
+        .unwrap_or(domain);
+    bare_atom_text(inner)
 }
 
 /// Flatten mail-parser's address value (list or groups) into mailboxes.
@@ -157,5 +188,21 @@ mod tests {
         assert!(plausible_email("\"a b\"@x.example"));
         assert!(!plausible_email("\"a b\"@x example"));
         assert!(!plausible_email("touch pwned@x"));
+        assert!(plausible_email("user@[192.0.2.1]"));
+        assert!(plausible_email("\"a\\\"b\"@x.example"));
+        for bad in [
+            "a\"b@x",
+            "a,b@x",
+            "a;b@x",
+            "a(b)@x",
+            "a\\b@x",
+            "a@b,c",
+            "a@b\"",
+            "\"a\"b\"@x",
+            "\"a\\\"@x",
+            "a:b@x",
+        ] {
+            assert!(!plausible_email(bad), "{bad}");
+        }
     }
 }
