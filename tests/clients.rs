@@ -17,7 +17,8 @@ use common::mail::{emails, header};
 #[path = "support/tmux.rs"]
 mod tmux;
 
-use common::smtp::{Received, Security, SinkOptions, SmtpSink, TempDir};
+use common::smtp::{Received, Security, SinkOptions, SmtpSink};
+use common::temp::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tmux::{launcher, script, Tmux};

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::smtp::TempDir;
+use common::temp::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 

@@ -7,7 +7,8 @@ mod common;
 #[path = "support/tmux.rs"]
 mod tmux;
 
-use common::smtp::{Security, SinkOptions, SmtpSink, TempDir};
+use common::smtp::{Security, SinkOptions, SmtpSink};
+use common::temp::TempDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

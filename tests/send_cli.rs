@@ -6,7 +6,8 @@ mod common;
 
 use common::mail::{emails, header};
 
-use common::smtp::{Fault, Received, Security, SinkOptions, SmtpSink, TempDir};
+use common::smtp::{Fault, Received, Security, SinkOptions, SmtpSink};
+use common::temp::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -9,7 +9,8 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use common::smtp::{isolate_git_env, Fault, Security, SinkOptions, SmtpSink, TempDir};
+use common::smtp::{isolate_git_env, Fault, Security, SinkOptions, SmtpSink};
+use common::temp::TempDir;
 use ksreply::config::GitConfig;
 use ksreply::error::Kind;
 use ksreply::send::{self, transport_from_config, SendOverrides, Transport};

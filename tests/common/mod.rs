@@ -2,3 +2,4 @@
 pub mod mail;
 pub mod public_inbox;
 pub mod smtp;
+pub mod temp;

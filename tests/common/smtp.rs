@@ -23,9 +23,11 @@ use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+
 use std::sync::mpsc;
 use std::time::Duration;
+
+use super::temp::TempDir;
 
 /// Debian's python3 has aiosmtpd; another python3 first on PATH may not.
 pub const PYTHON: &str = "/usr/bin/python3";
@@ -34,54 +36,6 @@ const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn sink_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py")
-}
-
-/// A directory under cargo's per-target tmp dir, removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(label: &str) -> TempDir {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        remove_stale_dirs();
-        let dir =
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("smtp-{}-{label}-{n}-{nanos}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
-        TempDir(dir)
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Remove the `smtp-PID-...` directories of test processes that are gone:
-/// those killed before their `Drop`, and every private git HOME (a static
-/// is never dropped). Runs once per process.
-fn remove_stale_dirs() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        for entry in fs::read_dir(tmp).into_iter().flatten().flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let pid = name.strip_prefix("smtp-").and_then(|r| r.split('-').next());
-            if let Some(pid) = pid.filter(|p| p.parse::<u32>().is_ok()) {
-                if !Path::new("/proc").join(pid).exists() {
-                    let _ = fs::remove_dir_all(entry.path());
-                }
-            }
-        }
-    });
 }
 
 /// A throw-away CA and a server certificate it signed, valid for
@@ -403,8 +357,8 @@ impl Drop for SmtpSink {
 pub fn isolate_git_env() -> &'static Path {
     static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     HOME.get_or_init(|| {
-        remove_stale_dirs();
-        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("smtp-{}-git-home", std::process::id()));
+        super::temp::remove_stale_dirs();
+        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tmp-{}-git-home", std::process::id()));
         let _ = fs::remove_dir_all(&home);
         fs::create_dir_all(home.join(".config")).unwrap();
         fs::write(home.join(".gitconfig"), "").unwrap();
