@@ -1,9 +1,11 @@
 //! Settings from git config and the environment.
 //!
 //! ksreply reads the same keys git send-email reads, so a user who already
-//! sends patches needs no new configuration. Git is asked once
-//! (`git config --list -z`), which also resolves includes and the
-//! system/global/local layering exactly as git does.
+//! sends patches needs no new configuration. The files are read directly
+//! when their layout is one `git_files` reproduces exactly (most setups);
+//! otherwise git is asked once (`git config --list -z`).
+
+pub mod git_files;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -17,36 +19,52 @@ pub struct GitConfig {
 }
 
 impl GitConfig {
-    /// Load git's view of the configuration. Without git, or outside any
-    /// repository, this still gives the global/system settings; when git is
-    /// missing altogether the configuration is simply empty.
+    /// Load git's view of the configuration: system, global and, inside a
+    /// repository, its local settings. When git is needed but missing, the
+    /// configuration is simply empty.
     pub fn load() -> GitConfig {
+        match git_files::Context::from_process().and_then(|ctx| git_files::read(&ctx)) {
+            Ok(entries) => GitConfig::from_entries(entries),
+            Err(_) => GitConfig::load_from_git(),
+        }
+    }
+
+    /// Ask git itself. A broken file makes git stop with an error after
+    /// listing what came before it: warn, and use what it listed.
+    pub fn load_from_git() -> GitConfig {
         let out = Command::new("git")
             .args(["config", "--list", "-z"])
             .stdin(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .output();
         match out {
-            Ok(o) => GitConfig::parse_list_z(&o.stdout),
+            Ok(o) => {
+                if !o.status.success() {
+                    let err = String::from_utf8_lossy(&o.stderr);
+                    if let Some(line) = err.lines().find(|l| !l.trim().is_empty()) {
+                        eprintln!("ksreply: warning: git config: {}", line.trim());
+                    }
+                }
+                GitConfig::parse_list_z(&o.stdout)
+            }
             Err(_) => GitConfig::default(),
         }
     }
 
     /// Parse the output of `git config --list -z`: records separated by NUL,
     /// key and value separated by the first newline (no newline: a boolean
-    /// key without value, which git treats as true).
+    /// key without value).
     pub fn parse_list_z(data: &[u8]) -> GitConfig {
+        GitConfig::from_entries(list_z_entries(data))
+    }
+
+    /// Entries as [`git_files::read`] returns them; a key without value
+    /// (boolean true in git) reads as "true".
+    pub fn from_entries(entries: Vec<git_files::Entry>) -> GitConfig {
         let mut values: HashMap<String, Vec<String>> = HashMap::new();
-        for rec in data.split(|&b| b == 0) {
-            if rec.is_empty() {
-                continue;
-            }
-            let rec = String::from_utf8_lossy(rec);
-            let (key, value) = match rec.split_once('\n') {
-                Some((k, v)) => (k, v.to_string()),
-                None => (&rec[..], "true".to_string()),
-            };
-            values.entry(normalize_key(key)).or_default().push(value);
+        for (key, value) in entries {
+            let value = value.map_or_else(|| "true".to_string(), |v| String::from_utf8_lossy(&v).into_owned());
+            values.entry(normalize_key(&key)).or_default().push(value);
         }
         GitConfig { values }
     }
@@ -110,6 +128,20 @@ impl GitConfig {
     }
 }
 
+/// Split `git config --list -z` output into entries.
+pub fn list_z_entries(data: &[u8]) -> Vec<git_files::Entry> {
+    data.split(|&b| b == 0)
+        .filter(|rec| !rec.is_empty())
+        .map(|rec| match rec.iter().position(|&b| b == b'\n') {
+            Some(nl) => (
+                String::from_utf8_lossy(&rec[..nl]).into_owned(),
+                Some(rec[nl + 1..].to_vec()),
+            ),
+            None => (String::from_utf8_lossy(rec).into_owned(), None),
+        })
+        .collect()
+}
+
 /// Section and key are case-insensitive in git; a subsection is not.
 fn normalize_key(key: &str) -> String {
     match (key.find('.'), key.rfind('.')) {
@@ -125,8 +157,10 @@ fn normalize_key(key: &str) -> String {
 
 pub fn parse_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "on" | "1" | "" => Some(true),
-        "false" | "no" | "off" | "0" => Some(false),
+        "true" | "yes" | "on" | "1" => Some(true),
+        // An empty value (`key =`) is false in git; a bare `key` is true
+        // and reaches here as "true".
+        "false" | "no" | "off" | "0" | "" => Some(false),
         _ => None,
     }
 }
