@@ -99,6 +99,15 @@ FILES:
   Drafts are written to $XDG_STATE_HOME/ksreply/drafts/ (default
   ~/.local/state/ksreply/drafts/) unless --draft PATH is given.
 
+  Settings come from git config, read as git reads it (/etc/gitconfig,
+  $XDG_CONFIG_HOME/git/config, ~/.gitconfig, the repository's config,
+  include.path) without starting git; includeIf, GIT_DIR, GIT_CONFIG_* and
+  other layouts only git resolves exactly are left to git config --list.
+  ksreply's own keys: ksreply.baseurl, ksreply.attribution,
+  ksreply.quoteStacking (above) and ksreply.maxMessageSize, the largest message
+  read (default 64m, after un-gzipping; k/m/g suffixes; 0: no limit); larger
+  input is an error (exit 2).
+
 MAIL CLIENTS:
   ksreply - reads the message on standard input (raw or mbox, CRLF or LF), then
   runs the editor on /dev/tty, asks and sends as in a terminal. --print - is a
