@@ -1,6 +1,9 @@
 //! The netiquette check: each rule on a real-looking draft (the library),
 //! then `ksreply --check` and the check before sending (the binary).
 
+mod common;
+
+use common::temp::TempDir;
 use ksreply::reply::check::{check, Warning};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -243,11 +246,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn temp_home(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ksreply-check-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_home(tag: &str) -> TempDir {
+    TempDir::new(&format!("check-{tag}"))
 }
 
 fn ksreply(home: &Path, args: &[&str]) -> Output {
@@ -276,16 +276,17 @@ fn draft_file(home: &Path, body: &str) -> PathBuf {
 
 #[test]
 fn cli_check_prints_file_lines_and_exits_0() {
-    let home = temp_home("cli");
+    let tmp = temp_home("cli");
+    let home = tmp.path();
     let top = "Thanks, applied.\n\nOn X, Jane wrote:\n> The driver reads the temperature twice.\n";
-    let p = draft_file(&home, top);
-    let o = ksreply(&home, &["--check", p.to_str().unwrap()]);
+    let p = draft_file(home, top);
+    let o = ksreply(home, &["--check", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
     // Four header lines and the empty line: body line 1 is file line 5.
     assert_eq!(out, format!("{}:5: top-posting: all the new text is above the quote: answer below the lines you reply to, and trim the rest\n", p.display()));
 
-    let o = ksreply(&home, &["--check", p.to_str().unwrap(), "--strict"]);
+    let o = ksreply(home, &["--check", p.to_str().unwrap(), "--strict"]);
     assert_eq!(o.status.code(), Some(6));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -293,26 +294,27 @@ fn cli_check_prints_file_lines_and_exits_0() {
         "{err}"
     );
 
-    let o = ksreply(&home, &["--check", p.to_str().unwrap(), "--json"]);
+    let o = ksreply(home, &["--check", p.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["warnings"][0]["rule"], "top-posting");
     assert_eq!(v["warnings"][0]["line"], 5);
 
     // A clean draft: nothing printed, exit 0 even with --strict.
-    let p = draft_file(&home, GOOD);
-    let o = ksreply(&home, &["--check", p.to_str().unwrap(), "--strict"]);
+    let p = draft_file(home, GOOD);
+    let o = ksreply(home, &["--check", p.to_str().unwrap(), "--strict"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
     assert!(o.stdout.is_empty());
 }
 
 #[test]
 fn cli_check_against_the_message_finds_an_untouched_draft() {
-    let home = temp_home("against");
+    let tmp = temp_home("against");
+    let home = tmp.path();
     let seed = root().join(SEED);
     let d = home.join("draft.eml");
     let o = ksreply(
-        &home,
+        home,
         &[
             "--from",
             "Me <me@example.org>",
@@ -325,7 +327,7 @@ fn cli_check_against_the_message_finds_an_untouched_draft() {
     );
     assert!(d.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = ksreply(
-        &home,
+        home,
         &["--check", d.to_str().unwrap(), seed.to_str().unwrap(), "--json"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
@@ -344,11 +346,12 @@ fn cli_check_against_the_message_finds_an_untouched_draft() {
 
 #[test]
 fn strict_refuses_to_send_and_keeps_the_draft() {
-    let home = temp_home("strict");
+    let tmp = temp_home("strict");
+    let home = tmp.path();
     let seed = root().join(SEED);
     let d = home.join("draft.eml");
     let o = ksreply(
-        &home,
+        home,
         &[
             "--from",
             "Me <me@example.org>",
@@ -369,7 +372,7 @@ fn strict_refuses_to_send_and_keeps_the_draft() {
     assert!(d.is_file());
     // Without --strict the warnings are shown before going on (here a dry
     // run); a resumed draft has no original to compare with.
-    let o = ksreply(&home, &["--resume", d.to_str().unwrap(), "--no-edit", "--dry-run"]);
+    let o = ksreply(home, &["--resume", d.to_str().unwrap(), "--no-edit", "--dry-run"]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(String::from_utf8_lossy(&o.stderr).contains(": no-new-text: "));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("Dry run: nothing sent."));

@@ -10,6 +10,9 @@
 //!   id is never a path in the cache directory;
 //! * `-v` never prints the SMTP password.
 
+mod common;
+
+use common::temp::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -26,28 +29,24 @@ const ALLOWED: &[&str] = &[
     "Content-Transfer-Encoding",
 ];
 
-/// A temp dir under target/tmp, removed on drop.
-struct Tmp(PathBuf);
+/// A private directory with `home/` and `work/`, removed on drop.
+struct Tmp(TempDir);
 
 impl Tmp {
     fn new(tag: &str) -> Tmp {
-        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("injection-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("home")).unwrap();
-        std::fs::create_dir_all(d.join("work")).unwrap();
-        Tmp(d)
+        let t = Tmp(TempDir::new(&format!("injection-{tag}")));
+        std::fs::create_dir_all(t.home()).unwrap();
+        std::fs::create_dir_all(t.work()).unwrap();
+        t
+    }
+    fn top(&self) -> &Path {
+        self.0.path()
     }
     fn home(&self) -> PathBuf {
-        self.0.join("home")
+        self.top().join("home")
     }
     fn work(&self) -> PathBuf {
-        self.0.join("work")
-    }
-}
-
-impl Drop for Tmp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.top().join("work")
     }
 }
 
@@ -61,10 +60,10 @@ fn ksreply(t: &Tmp, args: &[&str], stdin: &[u8], gitconfig: &str) -> Output {
         .args(args)
         .current_dir(t.work())
         .env("HOME", t.home())
-        .env("XDG_STATE_HOME", t.0.join("state"))
-        .env("XDG_CACHE_HOME", t.0.join("cache"))
+        .env("XDG_STATE_HOME", t.top().join("state"))
+        .env("XDG_CACHE_HOME", t.top().join("cache"))
         .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CEILING_DIRECTORIES", &t.0)
+        .env("GIT_CEILING_DIRECTORIES", t.top())
         .env_remove("GIT_CONFIG_GLOBAL")
         .env_remove("GIT_EDITOR")
         .env_remove("VISUAL")
@@ -234,7 +233,7 @@ fn git_send_email_command_runs_nothing_when_pasted() {
         );
         let cmd = String::from_utf8(o.stdout).unwrap();
         assert!(cmd.starts_with("git send-email \\\n"), "{name}: {cmd}");
-        let sandbox = t.0.join("sandbox");
+        let sandbox = t.top().join("sandbox");
         let _ = std::fs::remove_dir_all(&sandbox);
         std::fs::create_dir_all(&sandbox).unwrap();
         // `git` records its arguments, NUL-separated; nothing else may run
@@ -289,7 +288,7 @@ fn git_send_email_command_runs_nothing_when_pasted() {
 #[test]
 fn draft_files_stay_in_the_drafts_directory() {
     let t = Tmp::new("paths");
-    let drafts = t.0.join("state/ksreply/drafts");
+    let drafts = t.top().join("state/ksreply/drafts");
     for (name, raw) in hostile() {
         let o = ksreply(&t, &["--json", "-"], &raw, "");
         assert_eq!(
@@ -310,13 +309,13 @@ fn draft_files_stay_in_the_drafts_directory() {
     }
     // Nothing was written anywhere else.
     for d in ["work", "home"] {
-        let names: Vec<_> = std::fs::read_dir(t.0.join(d))
+        let names: Vec<_> = std::fs::read_dir(t.top().join(d))
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
         assert!(names.iter().all(|n| n == ".gitconfig"), "{d}: {names:?}");
     }
-    let top: Vec<_> = std::fs::read_dir(&t.0)
+    let top: Vec<_> = std::fs::read_dir(t.top())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
@@ -330,7 +329,7 @@ fn draft_files_stay_in_the_drafts_directory() {
         let o = ksreply(&t, &["--offline", "--print", id], b"", "");
         assert_eq!(o.status.code(), Some(3), "{id}: {}", String::from_utf8_lossy(&o.stderr));
     }
-    let mut top: Vec<_> = std::fs::read_dir(&t.0)
+    let mut top: Vec<_> = std::fs::read_dir(t.top())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();

@@ -64,14 +64,7 @@ pub fn base64_decode(data: &[u8]) -> Vec<u8> {
     for &c in data {
         if c == b'=' {
             // Padding: flush what the group holds.
-            match n {
-                2 => out.push((acc >> 4) as u8),
-                3 => {
-                    out.push((acc >> 10) as u8);
-                    out.push((acc >> 2) as u8);
-                }
-                _ => {}
-            }
+            flush_partial_group(&mut out, acc, n);
             acc = 0;
             n = 0;
             continue;
@@ -87,6 +80,13 @@ pub fn base64_decode(data: &[u8]) -> Vec<u8> {
             n = 0;
         }
     }
+    flush_partial_group(&mut out, acc, n);
+    out
+}
+
+/// The bytes of an incomplete base64 group of `n` sextets held in `acc`
+/// (one sextet alone carries no whole byte).
+fn flush_partial_group(out: &mut Vec<u8>, acc: u32, n: u32) {
     match n {
         2 => out.push((acc >> 4) as u8),
         3 => {
@@ -95,7 +95,6 @@ pub fn base64_decode(data: &[u8]) -> Vec<u8> {
         }
         _ => {}
     }
-    out
 }
 
 /// Decode `bytes` declared as `label` (the charset parameter, if any).
