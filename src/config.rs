@@ -16,6 +16,8 @@ pub struct GitConfig {
     /// Lower-cased section and key names (the subsection keeps its case, as in
     /// git); values in file order, last one wins for single-valued keys.
     values: HashMap<String, Vec<String>>,
+    /// How the values were read, for `-v`.
+    pub origin: String,
 }
 
 impl GitConfig {
@@ -24,8 +26,14 @@ impl GitConfig {
     /// configuration is simply empty.
     pub fn load() -> GitConfig {
         match git_files::Context::from_process().and_then(|ctx| git_files::read(&ctx)) {
-            Ok(entries) => GitConfig::from_entries(entries),
-            Err(_) => GitConfig::load_from_git(),
+            Ok(entries) => GitConfig {
+                origin: "git config: read from the files directly".into(),
+                ..GitConfig::from_entries(entries)
+            },
+            Err(git_files::AskGit(why)) => GitConfig {
+                origin: format!("git config: asked git ({why})"),
+                ..GitConfig::load_from_git()
+            },
         }
     }
 
@@ -66,7 +74,10 @@ impl GitConfig {
             let value = value.map_or_else(|| "true".to_string(), |v| String::from_utf8_lossy(&v).into_owned());
             values.entry(normalize_key(&key)).or_default().push(value);
         }
-        GitConfig { values }
+        GitConfig {
+            values,
+            origin: String::new(),
+        }
     }
 
     /// Build from `key=value` pairs (tests).
@@ -75,7 +86,10 @@ impl GitConfig {
         for (k, v) in pairs {
             values.entry(normalize_key(k)).or_default().push(v.to_string());
         }
-        GitConfig { values }
+        GitConfig {
+            values,
+            origin: String::new(),
+        }
     }
 
     /// The last value of a key (`section.key` or `section.sub.key`).

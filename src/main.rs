@@ -41,6 +41,9 @@ fn warn(msg: &str) {
 
 fn run(cli: &Cli) -> Result<()> {
     let config = GitConfig::load();
+    if cli.verbose > 0 {
+        eprintln!("ksreply: {}", config.origin);
+    }
     let identity = cli.identity.as_deref();
     let compose_opts = compose::Options {
         no_edit: cli.no_edit,

@@ -376,9 +376,10 @@ fn drafts_use_both_ways_of_reading() {
     let repo = sb.work().join("kernel");
     sb.init_repo(&repo);
     let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml");
+    // The From line of the draft, and how -v says the config was read.
     let from = |cwd: &Path| {
         let out = Command::new(env!("CARGO_BIN_EXE_ksreply"))
-            .args(["--print", seed.to_str().unwrap()])
+            .args(["--print", "-v", seed.to_str().unwrap()])
             .current_dir(cwd)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -387,7 +388,14 @@ fn drafts_use_both_ways_of_reading() {
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let text = String::from_utf8(out.stdout).unwrap();
-        text.lines().find(|l| l.starts_with("From: ")).unwrap_or("").to_string()
+        let from = text.lines().find(|l| l.starts_with("From: ")).unwrap_or("").to_string();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let origin = stderr
+            .lines()
+            .find(|l| l.starts_with("ksreply: git config: "))
+            .unwrap_or("")
+            .to_string();
+        (from, origin)
     };
     sb.write(
         &sb.home().join(".gitconfig"),
@@ -397,7 +405,11 @@ fn drafts_use_both_ways_of_reading() {
         &sb.home().join("extra"),
         "[sendemail]\n\tfrom = Included <inc@example.org>\n",
     );
-    assert_eq!(from(&repo), "From: Included <inc@example.org>");
+    let direct = "ksreply: git config: read from the files directly".to_string();
+    assert_eq!(
+        from(&repo),
+        ("From: Included <inc@example.org>".to_string(), direct.clone())
+    );
 
     let work_dir = format!("gitdir:{}/", repo.display());
     sb.write(
@@ -407,8 +419,15 @@ fn drafts_use_both_ways_of_reading() {
         ),
     );
     sb.write(&sb.home().join("work"), "[user]\n\temail = work@example.org\n");
-    assert_eq!(from(&repo), "From: Home Person <work@example.org>");
-    assert_eq!(from(&sb.work()), "From: Home Person <home@example.org>");
+    let asked = "ksreply: git config: asked git (includeIf is used)".to_string();
+    assert_eq!(
+        from(&repo),
+        ("From: Home Person <work@example.org>".to_string(), asked.clone())
+    );
+    assert_eq!(
+        from(&sb.work()),
+        ("From: Home Person <home@example.org>".to_string(), asked)
+    );
 }
 
 // ---- generated files ----
