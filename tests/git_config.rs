@@ -281,6 +281,45 @@ fn repository_discovery_matches_git() {
     sb.git_ok(&separate, &["config", "user.email", "separate@example.org"]);
     sb.assert_same(&separate, "separate git dir");
 
+    // Newer repository formats: reftable refs, SHA-256 objects.
+    for (name, args) in [
+        ("reftable", ["init", "-q", "--ref-format=reftable"]),
+        ("sha256", ["init", "-q", "--object-format=sha256"]),
+    ] {
+        let dir = sb.work().join(name);
+        fs::create_dir_all(&dir).unwrap();
+        sb.git_ok(&dir, &args);
+        sb.git_ok(&dir, &["config", "user.email", &format!("{name}@example.org")]);
+        sb.assert_same(&dir, name);
+    }
+
+    // A submodule: its `.git` file points into the superproject's .git.
+    let sub_src = sb.top().join("sub-src");
+    sb.init_repo(&sub_src);
+    sb.git_ok(&sub_src, &["commit", "-q", "--allow-empty", "-m", "sub"]);
+    sb.git_ok(
+        &repo,
+        &[
+            "-c",
+            "protocol.file.allow=always",
+            "submodule",
+            "add",
+            "-q",
+            sub_src.to_str().unwrap(),
+            "sub",
+        ],
+    );
+    sb.git_ok(&repo.join("sub"), &["config", "user.email", "sub@example.org"]);
+    let e = sb.assert_same(&repo.join("sub"), "submodule");
+    assert!(e
+        .iter()
+        .any(|(_, v)| v.as_deref() == Some(b"sub@example.org".as_slice())));
+
+    // A work tree reached through a symbolic link.
+    let link = sb.top().join("link-to-linux");
+    std::os::unix::fs::symlink(&repo, &link).unwrap();
+    sb.assert_same(&link.join("drivers"), "work tree through a symlink");
+
     // A `.git` directory that is not a repository is passed over.
     let fake = repo.join("fake");
     fs::create_dir_all(fake.join(".git")).unwrap();
