@@ -358,6 +358,34 @@ fn auth_login_when_configured() {
 }
 
 #[test]
+fn auth_xoauth2_when_configured() {
+    isolate_git_env();
+    let token = "ya29.bearer-token-for-test";
+    let sink = SmtpSink::start(SinkOptions::new(Security::Plain).auth(USER, token).xoauth2());
+    let t = auth_transport(
+        &sink,
+        &[("sendemail.smtpPass", token), ("sendemail.smtpAuth", "XOAUTH2")],
+    );
+    send_ok(&t, MESSAGE.as_bytes());
+    let m = single_message(&sink);
+    assert_eq!(m.auth_login.as_deref(), Some(USER));
+    assert_eq!(m.auth_mechanism.as_deref(), Some("XOAUTH2"));
+
+    // An expired token: refused, and not repeated in the error.
+    let t = auth_transport(
+        &sink,
+        &[
+            ("sendemail.smtpPass", "expired-token"),
+            ("sendemail.smtpAuth", "XOAUTH2"),
+        ],
+    );
+    let e = send_err(&t).to_string();
+    assert!(!e.contains("expired-token"), "{e}");
+    assert!(e.contains("authentication"), "{e}");
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[test]
 fn auth_after_starttls() {
     isolate_git_env();
     // This server offers AUTH only once the connection is encrypted.

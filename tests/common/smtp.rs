@@ -138,6 +138,8 @@ pub struct SinkOptions {
     pub security: Security,
     /// AUTH PLAIN/LOGIN with this user and password, required before MAIL.
     pub auth: Option<(String, String)>,
+    /// Also offer AUTH XOAUTH2 (the password is the bearer token).
+    pub xoauth2: bool,
     pub fault: Option<Fault>,
     /// Recipients starting with this are refused with a 550 that does not
     /// name them.
@@ -149,12 +151,17 @@ impl SinkOptions {
         SinkOptions {
             security,
             auth: None,
+            xoauth2: false,
             fault: None,
             refuse_prefix: None,
         }
     }
     pub fn auth(mut self, user: &str, password: &str) -> SinkOptions {
         self.auth = Some((user.into(), password.into()));
+        self
+    }
+    pub fn xoauth2(mut self) -> SinkOptions {
+        self.xoauth2 = true;
         self
     }
     pub fn fault(mut self, f: Fault) -> SinkOptions {
@@ -223,6 +230,9 @@ impl SmtpSink {
         };
         if let Some((u, p)) = &opts.auth {
             cmd.arg("--auth").arg(format!("{u}:{p}"));
+        }
+        if opts.xoauth2 {
+            cmd.arg("--xoauth2");
         }
         if let Some(Fault::CloseInData) = opts.fault {
             cmd.arg("--fault").arg("close-in-data");

@@ -16,6 +16,7 @@ Run it with Debian's /usr/bin/python3, which has python3-aiosmtpd.
 
 import argparse
 import asyncio
+import base64
 import json
 import logging
 import os
@@ -25,7 +26,7 @@ import threading
 import warnings
 
 try:
-    from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
+    from aiosmtpd.smtp import MISSING, SMTP, AuthResult, LoginPassword
 except ImportError as exc:  # a clear failure, not a skip
     sys.stderr.write(
         "smtp_sink.py: cannot import aiosmtpd with %s (%s); "
@@ -106,6 +107,28 @@ class Sink:
         return "250 OK queued as %04d" % self.count
 
 
+class XOAuth2SMTP(RecordingSMTP):
+    """Also offers AUTH XOAUTH2 (as Gmail and Microsoft 365 do), checking
+    the bearer token like a password."""
+
+    async def auth_XOAUTH2(self, _, args):
+        if len(args) == 1:
+            blob = await self.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False)
+        else:
+            try:
+                blob = base64.b64decode(args[1].encode(), validate=True)
+            except Exception:
+                await self.push("501 5.5.2 Can't decode base64")
+                return AuthResult(success=False, handled=True)
+        # "user=USER\x01auth=Bearer TOKEN\x01\x01"
+        fields = dict(f.split(b"=", 1) for f in blob.split(b"\x01") if b"=" in f)
+        user = fields.get(b"user", b"")
+        token = fields.get(b"auth", b"").removeprefix(b"Bearer ")
+        return self._authenticate("XOAUTH2", LoginPassword(user, token))
+
+
 def make_authenticator(user, password):
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = (
@@ -137,6 +160,7 @@ def main():
     p.add_argument("--key")
     p.add_argument("--security", choices=["plain", "starttls", "tls"], default="plain")
     p.add_argument("--auth", metavar="USER:PASSWORD")
+    p.add_argument("--xoauth2", action="store_true", help="also offer AUTH XOAUTH2")
     p.add_argument("--fault", choices=["close-in-data"])
     p.add_argument("--refuse-prefix", help="refuse recipients starting with this")
     args = p.parse_args()
@@ -163,8 +187,10 @@ def main():
 
     handler = Sink(args.spool, args.refuse_prefix)
 
+    smtp_class = XOAuth2SMTP if args.xoauth2 else RecordingSMTP
+
     def factory():
-        return RecordingSMTP(
+        return smtp_class(
             handler,
             fault=args.fault,
             implicit_tls=implicit_ctx is not None,
