@@ -23,7 +23,7 @@ _ksreply() {
 
     case "${cmd}" in
         ksreply)
-            opts="-p -y -v -h -V --resume --print --git-send-email --mailto --json --body-only --headers-only --plain-text --draft --recipients --from --identity --quote-prefix --keep-signature --attribution --trailer --no-quote --quote-lines --flowed --check --strict --msgid --latest --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --smtp-server --smtp-server-port --smtp-encryption --smtp-user --smtp-domain --smtp-ssl-cert-path --sendmail-cmd --envelope-sender --insecure-skip-tls-verify-for-testing --verbose --help --version"
+            opts="-p -y -v -h -V --resume --print --git-send-email --mailto --json --body-only --headers-only --plain-text --draft --recipients --from --identity --quote-prefix --keep-signature --quote-attachments --attribution --trailer --no-quote --quote-lines --flowed --check --strict --msgid --latest --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --smtp-server --smtp-server-port --smtp-encryption --smtp-user --smtp-domain --smtp-ssl-cert-path --sendmail-cmd --envelope-sender --insecure-skip-tls-verify-for-testing --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

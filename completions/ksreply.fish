@@ -31,6 +31,7 @@ complete -c ksreply -l body-only -d 'With --print: only the body (attribution an
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'
 complete -c ksreply -l plain-text -d 'The input is plain text, not a message: print it quoted (implies --print --body-only)'
 complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
+complete -c ksreply -l quote-attachments -d 'Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments'
 complete -c ksreply -l no-quote -d 'Do not quote the original (no attribution either)'
 complete -c ksreply -l flowed -d 'Write the quote as format=flowed (RFC 3676) instead of fixed lines'
 complete -c ksreply -l strict -d 'Fail (exit 6) when the netiquette check warns: with --check, and before sending (the draft is kept)'

@@ -60,8 +60,11 @@ ATTRIBUTION AND QUOTING:
   when there is no plain text, inline text/x-patch and text/x-diff parts too, a
   forwarded message as its From, Date, Subject and text. Every other part
   (attachments, signatures, images) is one
-  \"[-- attachment: NAME (TYPE, SIZE) --]\" line. The signature is cut at the
-  \"-- \" line and long lines are never rewrapped.
+  \"[-- attachment: NAME (TYPE, SIZE) --]\" line; --quote-attachments (git
+  config ksreply.quoteAttachments true) also quotes text/plain, text/x-patch
+  and text/x-diff attachments below their line, as mutt does, for reviewing a
+  patch sent as an attachment. The signature is cut at the \"-- \" line and
+  long lines are never rewrapped.
   Already-quoted lines stack as \">>\"; git config ksreply.quoteStacking spaced
   gives \"> >\" instead.
 
@@ -104,9 +107,9 @@ FILES:
   include.path) without starting git; includeIf, GIT_DIR, GIT_CONFIG_* and
   other layouts only git resolves exactly are left to git config --list.
   ksreply's own keys: ksreply.baseurl, ksreply.attribution,
-  ksreply.quoteStacking (above) and ksreply.maxMessageSize, the largest message
-  read (default 64m, after un-gzipping; k/m/g suffixes; 0: no limit); larger
-  input is an error (exit 2).
+  ksreply.quoteStacking, ksreply.quoteAttachments (above) and
+  ksreply.maxMessageSize, the largest message read (default 64m, after
+  un-gzipping; k/m/g suffixes; 0: no limit); larger input is an error (exit 2).
 
 MAIL CLIENTS:
   ksreply - reads the message on standard input (raw or mbox, CRLF or LF), then
@@ -214,6 +217,10 @@ pub struct Cli {
     /// Keep the original's signature (from the "-- " line) in the quote.
     #[arg(long, help_heading = "Reply")]
     pub keep_signature: bool,
+
+    /// Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments.
+    #[arg(long, conflicts_with = "no_quote", help_heading = "Reply")]
+    pub quote_attachments: bool,
 
     /// Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign.
     #[arg(long, value_name = "TEMPLATE", help_heading = "Reply")]

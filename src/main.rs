@@ -254,6 +254,12 @@ fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<Stri
             )))
         }
     };
+    let quote_attachments = cli.quote_attachments
+        || match config.get("ksreply.quoteAttachments") {
+            None => false,
+            Some(v) => ksreply::config::parse_bool(v)
+                .ok_or_else(|| Error::usage(format!("ksreply.quoteAttachments: {v:?} is not a boolean")))?,
+        };
     Ok(reply::Options {
         mode: cli.recipients,
         from,
@@ -269,6 +275,7 @@ fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<Stri
             flowed: cli.flowed,
             no_quote: cli.no_quote,
             lines: cli.quote_lines,
+            quote_attachments,
         },
         trailers: cli.trailer.clone(),
     })

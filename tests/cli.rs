@@ -274,3 +274,21 @@ fn mbox_pick_by_msgid_and_latest() {
         "first message of the thread starts it"
     );
 }
+
+#[test]
+fn quote_attachments_from_the_flag_or_git_config() {
+    let home = temp_home("quote-attachments");
+    let msg = "tests/data/corpus/lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml";
+    let quoted = |o: &Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).contains("\n> diff --git a/drivers/hwmon/nct6775.c")
+    };
+    assert!(!quoted(&ksreply(&home, &["--print", msg], None)));
+    assert!(quoted(&ksreply(&home, &["--print", "--quote-attachments", msg], None)));
+    std::fs::write(home.join(".gitconfig"), "[ksreply]\n\tquoteAttachments = true\n").unwrap();
+    assert!(quoted(&ksreply(&home, &["--print", msg], None)));
+    std::fs::write(home.join(".gitconfig"), "[ksreply]\n\tquoteAttachments = sometimes\n").unwrap();
+    let o = ksreply(&home, &["--print", msg], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("ksreply.quoteAttachments"));
+}

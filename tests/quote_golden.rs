@@ -300,6 +300,35 @@ fn patches_stay_intact() {
 }
 
 #[test]
+fn text_attachments_are_quoted_on_request() {
+    let patch = root().join("tests/data/corpus/lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml");
+    let marker = "> [-- attachment: nct6775.patch (text/x-patch, 1.7 KiB) --]\n";
+    let (plain, _) = body_of(&patch, &options());
+    // The quote, then an empty line to write in.
+    let plain = plain.strip_suffix('\n').unwrap();
+    assert!(plain.ends_with(marker), "{plain}");
+
+    let mut opts = options();
+    opts.quote.quote_attachments = true;
+    let (body, _) = body_of(&patch, &opts);
+    assert!(body.starts_with(plain), "the message text is quoted as before");
+    let rest = &body[plain.len()..];
+    assert!(
+        rest.starts_with("> diff --git a/drivers/hwmon/nct6775.c b/drivers/hwmon/nct6775.c\n"),
+        "{rest}"
+    );
+    assert!(rest.contains("\n> -static const u16 scale_in[15] = {\n> +static const u16 scale_in[16] = {\n"));
+    assert!(
+        rest.ends_with(">  \t\t\t\t data->kind == nct6798) ? 7 : 6;\n\n"),
+        "{rest}"
+    );
+
+    // Other attachments stay markers.
+    let gz = root().join("tests/data/corpus/lore-linux-hwmon/singles/gzip-attachment-bot--02c9674b3dd1.eml");
+    assert_eq!(body_of(&gz, &opts).0, body_of(&gz, &options()).0);
+}
+
+#[test]
 fn options_change_the_quote() {
     let path = root().join("tests/data/corpus/lore-linux-hwmon/singles/cs-koi8-r--3fa7c04a4c50.eml");
     let mut opts = options();

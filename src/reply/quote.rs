@@ -29,6 +29,9 @@ pub struct QuoteOptions {
     pub no_quote: bool,
     /// Quote only these lines (1-based, inclusive) of the original text.
     pub lines: Option<LineRange>,
+    /// Quote text and patch attachments below their marker line (mutt's
+    /// way; git config `ksreply.quoteAttachments`).
+    pub quote_attachments: bool,
 }
 
 impl Default for QuoteOptions {
@@ -41,6 +44,7 @@ impl Default for QuoteOptions {
             flowed: false,
             no_quote: false,
             lines: None,
+            quote_attachments: false,
         }
     }
 }
@@ -297,14 +301,18 @@ pub fn quote_body(body: &Body, opts: &QuoteOptions) -> String {
                     out.push_str(&q);
                     last_was_text = true;
                 }
-                Segment::Attachment(a) => {
-                    let a: String = a.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-                    if bare.is_empty() {
-                        out.push_str(&format!("[-- attachment: {a} --]\n"));
-                    } else {
-                        out.push_str(&format!("{bare} [-- attachment: {a} --]\n"));
-                    }
+                Segment::Attachment(marker) => {
+                    push_marker(&mut out, bare, marker);
                     last_was_text = false;
+                }
+                Segment::TextAttachment { marker, text } => {
+                    push_marker(&mut out, bare, marker);
+                    last_was_text = false;
+                    if opts.quote_attachments {
+                        let q = quote(text, opts);
+                        out.push_str(&q);
+                        last_was_text = !q.is_empty();
+                    }
                 }
             }
         }
@@ -313,6 +321,16 @@ pub fn quote_body(body: &Body, opts: &QuoteOptions) -> String {
         out = to_flowed(&out, 78);
     }
     out
+}
+
+/// `[-- attachment: NAME (TYPE, SIZE) --]`, behind the bare quote prefix.
+fn push_marker(out: &mut String, bare: &str, marker: &str) {
+    let marker: String = marker.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if bare.is_empty() {
+        out.push_str(&format!("[-- attachment: {marker} --]\n"));
+    } else {
+        out.push_str(&format!("{bare} [-- attachment: {marker} --]\n"));
+    }
 }
 
 /// Write fixed lines as RFC 3676 format=flowed (DelSp=no): a line longer than

@@ -12,7 +12,8 @@
 //! and text/x-diff parts, the HTML part converted to text when there is no
 //! plain text, and forwarded messages (message/rfc822) as a short header
 //! summary plus their own text. Every other part (attachments, signatures,
-//! images, binary data) becomes one marker line.
+//! images, binary data) becomes one marker line; text and patch attachments
+//! keep their decoded text too, for `--quote-attachments`.
 
 mod decode;
 mod flowed;
@@ -46,6 +47,9 @@ pub enum Segment {
     Text(String),
     /// A part that is not quoted: `NAME (TYPE, SIZE)`.
     Attachment(String),
+    /// A plain text or patch part sent as an attachment: marked, and quoted
+    /// only on request (`--quote-attachments`), as mutt quotes them.
+    TextAttachment { marker: String, text: String },
 }
 
 /// Forwarded messages nested deeper than this are only marked.
@@ -67,7 +71,7 @@ pub fn extract(msg: &Message) -> Body {
         .iter()
         .filter_map(|s| match s {
             Segment::Text(t) => Some(t.as_str()),
-            Segment::Attachment(_) => None,
+            Segment::Attachment(_) | Segment::TextAttachment { .. } => None,
         })
         .collect::<Vec<_>>()
         .join("\n");
@@ -75,7 +79,7 @@ pub fn extract(msg: &Message) -> Body {
         .segments
         .iter()
         .filter_map(|s| match s {
-            Segment::Attachment(a) => Some(a.clone()),
+            Segment::Attachment(a) | Segment::TextAttachment { marker: a, .. } => Some(a.clone()),
             Segment::Text(_) => None,
         })
         .collect();
@@ -212,7 +216,17 @@ impl Walker {
                 let plain = is_text && (sub == "plain" || sub.is_empty() || is_patch_type(&sub));
                 let html = is_text && sub == "html";
                 if is_attachment(part) && id != 0 {
-                    self.mark(msg, part);
+                    if plain {
+                        let marker = describe_attachment(msg, part);
+                        let text = self.decode_text(msg, part);
+                        let mut text = self.cut_at_boundary(text);
+                        if !text.is_empty() && !text.ends_with('\n') {
+                            text.push('\n');
+                        }
+                        self.body.segments.push(Segment::TextAttachment { marker, text });
+                    } else {
+                        self.mark(msg, part);
+                    }
                 } else if plain {
                     let text = self.decode_text(msg, part);
                     let text = self.cut_at_boundary(text);
