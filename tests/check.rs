@@ -256,6 +256,9 @@ fn ksreply(home: &Path, args: &[&str]) -> Output {
         .current_dir(home)
         .env("HOME", home)
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        // The temp dir is inside the checkout (target/tmp): keep its
+        // .git/config, which may name a user, out of sight.
+        .env("GIT_CEILING_DIRECTORIES", home.parent().unwrap())
         .env("XDG_STATE_HOME", home.join("state"))
         .env_remove("GIT_CONFIG_GLOBAL")
         .env_remove("EDITOR")

@@ -1,6 +1,9 @@
 //! End-to-end tests of the ksreply binary on the seed message (shipped in
 //! tests/data/seed, so these run without ../shared).
 
+mod common;
+
+use common::temp::TempDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -12,17 +15,15 @@ fn data(p: &str) -> PathBuf {
 }
 
 /// A private HOME with no git identity, so the user's config never leaks in.
-fn temp_home(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("ksreply-cli-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn temp_home(tag: &str) -> TempDir {
+    TempDir::new(&format!("cli-{tag}"))
 }
 
 fn ksreply(home: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ksreply"));
-    // Run outside the checkout (whose .git/config may name a user) with
-    // repository-relative paths made absolute.
+    // The temp dir is inside the checkout (target/tmp), whose .git/config
+    // may name a user: stop git's discovery at HOME. Repository-relative
+    // paths are made absolute.
     let args = args.iter().map(|a| {
         if a.starts_with("tests/") || a.starts_with("../shared") {
             data(a).display().to_string()
@@ -34,6 +35,7 @@ fn ksreply(home: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
         .current_dir(home)
         .env("HOME", home)
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CEILING_DIRECTORIES", home.parent().unwrap())
         .env_remove("XDG_STATE_HOME")
         .env_remove("XDG_CACHE_HOME")
         .env_remove("GIT_CONFIG_GLOBAL")
@@ -76,9 +78,10 @@ fn seed_page_block() -> String {
 
 #[test]
 fn seed_git_send_email_block_is_byte_identical_to_the_page() {
-    let home = temp_home("gse");
+    let tmp = temp_home("gse");
+    let home = tmp.path();
     let o = ksreply(
-        &home,
+        home,
         &[
             "--recipients",
             "public-inbox",
@@ -96,8 +99,9 @@ fn seed_git_send_email_block_is_byte_identical_to_the_page() {
 
 #[test]
 fn seed_mailto_is_identical_to_public_inbox() {
-    let home = temp_home("mailto");
-    let o = ksreply(&home, &["--recipients", "public-inbox", "--mailto", SEED], None);
+    let tmp = temp_home("mailto");
+    let home = tmp.path();
+    let o = ksreply(home, &["--recipients", "public-inbox", "--mailto", SEED], None);
     assert!(o.status.success());
     let want = std::fs::read_to_string(data("tests/data/seed/mailto.txt")).unwrap();
     assert_eq!(stdout(&o).trim_end(), want.trim_end());
@@ -105,8 +109,9 @@ fn seed_mailto_is_identical_to_public_inbox() {
 
 #[test]
 fn print_draft_of_seed() {
-    let home = temp_home("print");
-    let o = ksreply(&home, &["--from", "Me <me@example.org>", "--print", SEED], None);
+    let tmp = temp_home("print");
+    let home = tmp.path();
+    let o = ksreply(home, &["--from", "Me <me@example.org>", "--print", SEED], None);
     assert!(o.status.success());
     let d = stdout(&o);
     let (headers, body) = d.split_once("\n\n").unwrap();
@@ -132,29 +137,31 @@ fn print_draft_of_seed() {
 
 #[test]
 fn stdin_filter_gives_the_same_draft() {
-    let home = temp_home("stdin");
+    let tmp = temp_home("stdin");
+    let home = tmp.path();
     let raw = std::fs::read(data(SEED)).unwrap();
-    let a = ksreply(&home, &["--from", "me@example.org", "--print", "-"], Some(&raw));
-    let b = ksreply(&home, &["--from", "me@example.org", "--print", SEED], None);
+    let a = ksreply(home, &["--from", "me@example.org", "--print", "-"], Some(&raw));
+    let b = ksreply(home, &["--from", "me@example.org", "--print", SEED], None);
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
     // With an mbox "From " line and CRLF line endings too.
     let mut mboxed = b"From mboxrd@z Thu Jan  1 00:00:00 1970\r\n".to_vec();
     mboxed.extend(String::from_utf8_lossy(&raw).replace('\n', "\r\n").into_bytes());
-    let c = ksreply(&home, &["--from", "me@example.org", "--print", "-"], Some(&mboxed));
+    let c = ksreply(home, &["--from", "me@example.org", "--print", "-"], Some(&mboxed));
     assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
     assert_eq!(c.stdout, b.stdout);
 }
 
 #[test]
 fn default_removes_own_address_from_git_config() {
-    let home = temp_home("own");
+    let tmp = temp_home("own");
+    let home = tmp.path();
     std::fs::write(
         home.join(".gitconfig"),
         "[user]\n\tname = Greg KH\n\temail = greg@kroah.com\n",
     )
     .unwrap();
-    let o = ksreply(&home, &["--json", "--print", SEED], None);
+    let o = ksreply(home, &["--json", "--print", SEED], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["from"]["email"], "greg@kroah.com");
     let cc: Vec<&str> = v["cc"]
@@ -166,11 +173,7 @@ fn default_removes_own_address_from_git_config() {
     assert!(!cc.contains(&"greg@kroah.com"), "{cc:?}");
     assert_eq!(v["to"][0]["email"], "leon@kernel.org");
     // public-inbox mode keeps it, as the page does.
-    let o = ksreply(
-        &home,
-        &["--json", "--print", "--recipients", "public-inbox", SEED],
-        None,
-    );
+    let o = ksreply(home, &["--json", "--print", "--recipients", "public-inbox", SEED], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["cc"]
         .as_array()
@@ -181,8 +184,9 @@ fn default_removes_own_address_from_git_config() {
 
 #[test]
 fn json_has_the_documented_keys_and_writes_the_draft() {
-    let home = temp_home("json");
-    let o = ksreply(&home, &["--from", "me@example.org", "--json", SEED], None);
+    let tmp = temp_home("json");
+    let home = tmp.path();
+    let o = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     for key in [
@@ -204,15 +208,16 @@ fn json_has_the_documented_keys_and_writes_the_draft() {
     let draft = std::fs::read_to_string(&path).unwrap();
     assert!(draft.contains("In-Reply-To: <YT26ebT6xXWsnVMw@unreal>"));
     // A second run never overwrites the first draft.
-    let o2 = ksreply(&home, &["--from", "me@example.org", "--json", SEED], None);
+    let o2 = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
     let v2: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
     assert_ne!(v2["draft_path"], v["draft_path"]);
 }
 
 #[test]
 fn git_send_email_without_draft_path_writes_a_draft_and_names_it() {
-    let home = temp_home("gse-default");
-    let o = ksreply(&home, &["--from", "me@example.org", "--git-send-email", SEED], None);
+    let tmp = temp_home("gse-default");
+    let home = tmp.path();
+    let o = ksreply(home, &["--from", "me@example.org", "--git-send-email", SEED], None);
     assert!(o.status.success());
     let out = stdout(&o);
     let last = out.lines().last().unwrap().trim();
@@ -221,7 +226,8 @@ fn git_send_email_without_draft_path_writes_a_draft_and_names_it() {
 
 #[test]
 fn errors_are_one_line_with_documented_exit_codes() {
-    let home = temp_home("errors");
+    let tmp = temp_home("errors");
+    let home = tmp.path();
     /// Arguments, standard input, expected exit status.
     type Case<'a> = (&'a [&'a str], Option<&'a [u8]>, i32);
     let cases: &[Case] = &[
@@ -237,7 +243,7 @@ fn errors_are_one_line_with_documented_exit_codes() {
         (&["--print", "--offline", "<someid@example.org>"], None, 3),
     ];
     for (args, stdin, code) in cases {
-        let o = ksreply(&home, args, *stdin);
+        let o = ksreply(home, args, *stdin);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
@@ -250,7 +256,8 @@ fn errors_are_one_line_with_documented_exit_codes() {
 
 #[test]
 fn mbox_pick_by_msgid_and_latest() {
-    let home = temp_home("mbox");
+    let tmp = temp_home("mbox");
+    let home = tmp.path();
     let mbox = "../shared/corpus/lore-ksummit/seed-thread/thread.mbox.gz";
     if !data(mbox).exists() {
         // The crate also tests on its own; this one needs ../shared.
@@ -258,16 +265,16 @@ fn mbox_pick_by_msgid_and_latest() {
         return;
     }
     let o = ksreply(
-        &home,
+        home,
         &["--json", "--print", "--msgid", "<YT26ebT6xXWsnVMw@unreal>", mbox],
         None,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["in_reply_to"], "YT26ebT6xXWsnVMw@unreal");
-    let o = ksreply(&home, &["--json", "--print", "--latest", mbox], None);
+    let o = ksreply(home, &["--json", "--print", "--latest", mbox], None);
     assert!(o.status.success());
-    let o = ksreply(&home, &["--json", "--print", mbox], None);
+    let o = ksreply(home, &["--json", "--print", mbox], None);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
         v["references"].as_array().unwrap().len() == 1,
@@ -277,18 +284,19 @@ fn mbox_pick_by_msgid_and_latest() {
 
 #[test]
 fn quote_attachments_from_the_flag_or_git_config() {
-    let home = temp_home("quote-attachments");
+    let tmp = temp_home("quote-attachments");
+    let home = tmp.path();
     let msg = "tests/data/corpus/lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml";
     let quoted = |o: &Output| {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         String::from_utf8_lossy(&o.stdout).contains("\n> diff --git a/drivers/hwmon/nct6775.c")
     };
-    assert!(!quoted(&ksreply(&home, &["--print", msg], None)));
-    assert!(quoted(&ksreply(&home, &["--print", "--quote-attachments", msg], None)));
+    assert!(!quoted(&ksreply(home, &["--print", msg], None)));
+    assert!(quoted(&ksreply(home, &["--print", "--quote-attachments", msg], None)));
     std::fs::write(home.join(".gitconfig"), "[ksreply]\n\tquoteAttachments = true\n").unwrap();
-    assert!(quoted(&ksreply(&home, &["--print", msg], None)));
+    assert!(quoted(&ksreply(home, &["--print", msg], None)));
     std::fs::write(home.join(".gitconfig"), "[ksreply]\n\tquoteAttachments = sometimes\n").unwrap();
-    let o = ksreply(&home, &["--print", msg], None);
+    let o = ksreply(home, &["--print", msg], None);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ksreply.quoteAttachments"));
 }
