@@ -17,7 +17,7 @@ use common::mail::{emails, header};
 #[path = "support/tmux.rs"]
 mod tmux;
 
-use common::smtp::{Received, Security, SinkOptions, SmtpSink};
+use common::smtp::{sender_gitconfig, Received, Security, SinkOptions, SmtpSink};
 use common::temp::TempDir;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -95,14 +95,7 @@ impl ClientEnv {
             std::fs::create_dir_all(env.path().join(d)).unwrap();
         }
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_ksreply"), env.path().join("bin/ksreply")).unwrap();
-        let mut git = String::from("[user]\n\tname = Test Sender\n\temail = sender@example.org\n");
-        if let Some(s) = sink {
-            git.push_str(&format!(
-                "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
-                s.port()
-            ));
-        }
-        std::fs::write(env.home().join(".gitconfig"), git).unwrap();
+        std::fs::write(env.home().join(".gitconfig"), sender_gitconfig(sink)).unwrap();
         script(
             &env.path().join("git-editor.sh"),
             "printf '\\nReply written by the test editor.\\n' >> \"$1\"",

@@ -7,7 +7,7 @@ mod common;
 #[path = "support/tmux.rs"]
 mod tmux;
 
-use common::smtp::{Security, SinkOptions, SmtpSink};
+use common::smtp::{sender_gitconfig, Security, SinkOptions, SmtpSink};
 use common::temp::TempDir;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -45,14 +45,7 @@ impl Env {
         let dir = TempDir::new(label);
         let env = Env { dir };
         std::fs::create_dir_all(env.home()).unwrap();
-        let mut git = String::from("[user]\n\tname = Test Sender\n\temail = sender@example.org\n");
-        if let Some(s) = sink {
-            git.push_str(&format!(
-                "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
-                s.port()
-            ));
-        }
-        std::fs::write(env.home().join(".gitconfig"), git).unwrap();
+        std::fs::write(env.home().join(".gitconfig"), sender_gitconfig(sink)).unwrap();
         env
     }
 

@@ -86,10 +86,7 @@ fn list(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn smtp_config(sink: &SmtpSink) -> String {
-    format!(
-        "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
-        sink.port()
-    )
+    sink.sendemail_config()
 }
 
 fn text(r: &Received) -> String {

@@ -174,6 +174,26 @@ impl SinkOptions {
     }
 }
 
+impl SmtpSink {
+    /// The `[sendemail]` lines of a git config that sends to this server.
+    pub fn sendemail_config(&self) -> String {
+        format!(
+            "[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {}\n",
+            self.port()
+        )
+    }
+}
+
+/// A `~/.gitconfig` with the tests' sender identity and, given a server,
+/// the settings to send through it.
+pub fn sender_gitconfig(sink: Option<&SmtpSink>) -> String {
+    let mut git = String::from("[user]\n\tname = Test Sender\n\temail = sender@example.org\n");
+    if let Some(s) = sink {
+        git.push_str(&s.sendemail_config());
+    }
+    git
+}
+
 /// One message as the server received it.
 #[derive(Debug, Clone)]
 pub struct Received {
