@@ -189,16 +189,7 @@ fn json_has_the_documented_keys_and_writes_the_draft() {
     let o = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for key in [
-        "from",
-        "to",
-        "cc",
-        "subject",
-        "in_reply_to",
-        "references",
-        "draft_path",
-        "body",
-    ] {
+    for key in common::JSON_KEYS {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["in_reply_to"], "YT26ebT6xXWsnVMw@unreal");

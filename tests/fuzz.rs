@@ -27,25 +27,14 @@
 use ksreply::draft::Draft;
 use ksreply::message;
 use ksreply::reply;
+mod common;
+
+use common::DRAFT_HEADERS;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, OnceLock};
 use std::time::Duration;
-
-/// Headers a draft may have (what `Draft::render` writes).
-const GENERATED: &[&str] = &[
-    "From",
-    "To",
-    "Cc",
-    "Bcc",
-    "Subject",
-    "In-Reply-To",
-    "References",
-    "MIME-Version",
-    "Content-Type",
-    "Content-Transfer-Encoding",
-];
 
 /// Seeds larger than this are skipped (debug builds parse slowly).
 const MAX_SEED: u64 = 256 * 1024;
@@ -388,7 +377,7 @@ fn pipeline(input: &[u8]) -> Result<(), String> {
             continue;
         }
         let name = line.split(|&b| b == b':').next().unwrap_or(b"");
-        let Some(known) = GENERATED.iter().find(|g| g.as_bytes().eq_ignore_ascii_case(name)) else {
+        let Some(known) = DRAFT_HEADERS.iter().find(|g| g.as_bytes().eq_ignore_ascii_case(name)) else {
             return Err(format!(
                 "a header the draft must not have: {:?}",
                 String::from_utf8_lossy(line)

@@ -13,21 +13,9 @@
 mod common;
 
 use common::temp::TempDir;
+use common::DRAFT_HEADERS;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-const ALLOWED: &[&str] = &[
-    "From",
-    "To",
-    "Cc",
-    "Bcc",
-    "Subject",
-    "In-Reply-To",
-    "References",
-    "MIME-Version",
-    "Content-Type",
-    "Content-Transfer-Encoding",
-];
 
 /// A private directory with `home/` and `work/`, removed on drop.
 struct Tmp(TempDir);
@@ -160,7 +148,7 @@ fn assert_clean_headers(name: &str, draft: &[u8]) {
             continue;
         }
         let field = line.split(':').next().unwrap();
-        let known = ALLOWED.iter().find(|a| a.eq_ignore_ascii_case(field));
+        let known = DRAFT_HEADERS.iter().find(|a| a.eq_ignore_ascii_case(field));
         assert!(known.is_some(), "{name}: a foreign header line {line:?} in\n{head}");
         assert!(
             !seen.contains(&field.to_ascii_lowercase()),

@@ -9,6 +9,7 @@ mod tmux;
 
 use common::smtp::{sender_gitconfig, Security, SinkOptions, SmtpSink};
 use common::temp::TempDir;
+use common::JSON_KEYS;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -160,20 +161,9 @@ fn twenty_messages() -> Vec<PathBuf> {
         .collect()
 }
 
-const KEYS: &[&str] = &[
-    "from",
-    "to",
-    "cc",
-    "subject",
-    "in_reply_to",
-    "references",
-    "draft_path",
-    "body",
-];
-
 fn check_object(v: &serde_json::Value, ctx: &str) {
     let o = v.as_object().unwrap_or_else(|| panic!("{ctx}: not an object: {v}"));
-    for k in KEYS {
+    for k in JSON_KEYS {
         assert!(o.contains_key(*k), "{ctx}: no {k:?} in {v}");
     }
     let from = &o["from"];
