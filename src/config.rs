@@ -108,9 +108,15 @@ impl GitConfig {
             .unwrap_or(&[])
     }
 
-    /// git's boolean syntax; `None` when unset or not a boolean.
-    pub fn get_bool(&self, key: &str) -> Option<bool> {
-        parse_bool(self.get(key)?)
+    /// git's boolean syntax; `None` when unset, a usage error naming the
+    /// key when the value is not a boolean.
+    pub fn get_bool(&self, key: &str) -> crate::error::Result<Option<bool>> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => parse_bool(v)
+                .map(Some)
+                .ok_or_else(|| crate::error::Error::usage(format!("{key}: {v:?} is not a boolean"))),
+        }
     }
 
     /// `sendemail.<identity>.<key>` when an identity is given and set, else
@@ -214,7 +220,8 @@ mod tests {
         assert_eq!(c.get("sendemail.smtpServer"), Some("smtp.example.org"));
         assert_eq!(c.sendemail(Some("Work"), "smtpServer"), Some("work.example"));
         assert_eq!(c.sendemail(Some("work"), "smtpServer"), Some("smtp.example.org"));
-        assert_eq!(c.get_bool("core.bare"), Some(true));
+        assert_eq!(c.get_bool("core.bare").unwrap(), Some(true));
+        assert!(GitConfig::from_pairs(&[("a.b", "maybe")]).get_bool("a.b").is_err());
     }
 
     #[test]

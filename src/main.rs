@@ -6,7 +6,7 @@ use ksreply::compose;
 use ksreply::config::GitConfig;
 use ksreply::draft::{self, Draft};
 use ksreply::error::{Error, Result};
-use ksreply::message::{self, address::Addr};
+use ksreply::message::{self, address::Addr, body::ExtractOptions};
 use ksreply::reply::{self, check, mailto, quote::QuoteOptions};
 use ksreply::send::git_send_email;
 use ksreply::send::SendOverrides;
@@ -93,9 +93,9 @@ fn run(cli: &Cli) -> Result<()> {
     if cli.plain_text {
         return quote_plain_text(cli);
     }
-    let raw = load_message(cli, &config)?;
-    let mail = message::parse(&raw)?;
     let opts = reply_options(cli, &config, from.clone(), me)?;
+    let raw = load_message(cli, &config)?;
+    let mail = message::parse_with(&raw, extract_options(cli, &config)?)?;
     let reply = reply::build(&mail, &opts);
     for w in &reply.warnings {
         warn(w);
@@ -234,6 +234,13 @@ fn run(cli: &Cli) -> Result<()> {
     Ok(())
 }
 
+/// What the reply quotes besides the message text: text and patch
+/// attachments with --quote-attachments or git config ksreply.quoteAttachments.
+fn extract_options(cli: &Cli, config: &GitConfig) -> Result<ExtractOptions> {
+    let text_attachments = cli.quote_attachments || config.get_bool("ksreply.quoteAttachments")?.unwrap_or(false);
+    Ok(ExtractOptions { text_attachments })
+}
+
 /// The reply engine's options from the command line and git config.
 fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<String>) -> Result<reply::Options> {
     if !cli.trailer.is_empty() && from.is_none() {
@@ -254,12 +261,6 @@ fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<Stri
             )))
         }
     };
-    let quote_attachments = cli.quote_attachments
-        || match config.get("ksreply.quoteAttachments") {
-            None => false,
-            Some(v) => ksreply::config::parse_bool(v)
-                .ok_or_else(|| Error::usage(format!("ksreply.quoteAttachments: {v:?} is not a boolean")))?,
-        };
     Ok(reply::Options {
         mode: cli.recipients,
         from,
@@ -275,7 +276,6 @@ fn reply_options(cli: &Cli, config: &GitConfig, from: Option<Addr>, me: Vec<Stri
             flowed: cli.flowed,
             no_quote: cli.no_quote,
             lines: cli.quote_lines,
-            quote_attachments,
         },
         trailers: cli.trailer.clone(),
     })
@@ -289,7 +289,7 @@ fn run_check(cli: &Cli, config: &GitConfig, path: &std::path::Path) -> Result<()
     let (generated, original) = match &cli.message {
         Some(_) => {
             let raw = load_message(cli, config)?;
-            let mail = message::parse(&raw)?;
+            let mail = message::parse_with(&raw, extract_options(cli, config)?)?;
             let from = draft.from.clone().or_else(|| {
                 config
                     .identity(cli.identity.as_deref())

@@ -85,19 +85,24 @@ pub struct Mail {
 /// Large base64 attachments are not decoded at all (see [`prune`]): they
 /// only show as a marker line with their size.
 pub fn parse(raw: &[u8]) -> Result<Mail> {
+    parse_with(raw, body::ExtractOptions::default())
+}
+
+/// [`parse`], with the body extracted as `opts` asks.
+pub fn parse_with(raw: &[u8], opts: body::ExtractOptions) -> Result<Mail> {
     let raw = strip_leading_from_line(raw);
     if raw.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::input("the input is empty"));
     }
     if let Some((pruned, cuts)) = prune::prune(raw) {
-        if let Ok(Ok(Some(mail))) = catch_parser_panic(|| parse_inner(&pruned, &cuts, false)) {
+        if let Ok(Ok(Some(mail))) = catch_parser_panic(|| parse_inner(&pruned, &cuts, false, opts)) {
             return Ok(mail);
         }
         // A cut that did not come back as expected: parse it all.
     }
-    match catch_parser_panic(|| parse_inner(raw, &[], false)) {
+    match catch_parser_panic(|| parse_inner(raw, &[], false, opts)) {
         Ok(r) => r.and_then(|m| m.ok_or_else(|| Error::input("not an e-mail message"))),
-        Err(_) => match catch_parser_panic(|| parse_inner(raw, &[], true)) {
+        Err(_) => match catch_parser_panic(|| parse_inner(raw, &[], true, opts)) {
             Ok(Ok(Some(mut mail))) => {
                 mail.body = body::Body::default();
                 mail.body
@@ -160,7 +165,12 @@ fn strip_leading_from_line(raw: &[u8]) -> &[u8] {
 
 /// `None` when the `cuts` made by [`prune::prune`] cannot be restored.
 /// `headers_only`: the top-level headers, no body.
-fn parse_inner(raw: &[u8], cuts: &[prune::Cut], headers_only: bool) -> Result<Option<Mail>> {
+fn parse_inner(
+    raw: &[u8],
+    cuts: &[prune::Cut],
+    headers_only: bool,
+    opts: body::ExtractOptions,
+) -> Result<Option<Mail>> {
     let parser = MessageParser::default();
     let mut msg = if headers_only {
         parser.parse_headers(raw)
@@ -251,7 +261,7 @@ fn parse_inner(raw: &[u8], cuts: &[prune::Cut], headers_only: bool) -> Result<Op
             .unwrap_or_default(),
         date,
         body: {
-            let mut b = body::extract(&msg);
+            let mut b = body::extract(&msg, opts);
             if too_deep {
                 b.notes.push(format!(
                     "MIME parts nested deeper than {MAX_MIME_DEPTH} levels were left out"

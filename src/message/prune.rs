@@ -389,8 +389,8 @@ mod tests {
                 assert_eq!(a.content_type().map(|c| c.ctype()), b.content_type().map(|c| c.ctype()));
             }
             assert_eq!(
-                crate::message::body::extract(&msg).segments,
-                crate::message::body::extract(&whole).segments
+                crate::message::body::extract(&msg, Default::default()).segments,
+                crate::message::body::extract(&whole, Default::default()).segments
             );
         }
     }

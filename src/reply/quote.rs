@@ -29,9 +29,6 @@ pub struct QuoteOptions {
     pub no_quote: bool,
     /// Quote only these lines (1-based, inclusive) of the original text.
     pub lines: Option<LineRange>,
-    /// Quote text and patch attachments below their marker line (mutt's
-    /// way; git config `ksreply.quoteAttachments`).
-    pub quote_attachments: bool,
 }
 
 impl Default for QuoteOptions {
@@ -44,7 +41,6 @@ impl Default for QuoteOptions {
             flowed: false,
             no_quote: false,
             lines: None,
-            quote_attachments: false,
         }
     }
 }
@@ -306,13 +302,11 @@ pub fn quote_body(body: &Body, opts: &QuoteOptions) -> String {
                     last_was_text = false;
                 }
                 Segment::TextAttachment { marker, text } => {
+                    // Only extracted with --quote-attachments: quoted below its marker.
                     push_marker(&mut out, bare, marker);
-                    last_was_text = false;
-                    if opts.quote_attachments {
-                        let q = quote(text, opts);
-                        out.push_str(&q);
-                        last_was_text = !q.is_empty();
-                    }
+                    let q = quote(text, opts);
+                    out.push_str(&q);
+                    last_was_text = !q.is_empty();
                 }
             }
         }

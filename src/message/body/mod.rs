@@ -13,7 +13,7 @@
 //! plain text, and forwarded messages (message/rfc822) as a short header
 //! summary plus their own text. Every other part (attachments, signatures,
 //! images, binary data) becomes one marker line; text and patch attachments
-//! keep their decoded text too, for `--quote-attachments`.
+//! keep their decoded text too when asked ([`ExtractOptions`]).
 
 mod decode;
 mod flowed;
@@ -47,16 +47,26 @@ pub enum Segment {
     Text(String),
     /// A part that is not quoted: `NAME (TYPE, SIZE)`.
     Attachment(String),
-    /// A plain text or patch part sent as an attachment: marked, and quoted
-    /// only on request (`--quote-attachments`), as mutt quotes them.
+    /// A plain text or patch part sent as an attachment, with its text:
+    /// marked and quoted, as mutt quotes them (only with
+    /// [`ExtractOptions::text_attachments`]).
     TextAttachment { marker: String, text: String },
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExtractOptions {
+    /// Decode text and patch attachments into [`Segment::TextAttachment`]
+    /// (`--quote-attachments`). Off, they are only marked and never decoded:
+    /// a 10 MB log attachment costs nothing.
+    pub text_attachments: bool,
 }
 
 /// Forwarded messages nested deeper than this are only marked.
 const MAX_DEPTH: usize = 8;
 
-pub fn extract(msg: &Message) -> Body {
+pub fn extract(msg: &Message, opts: ExtractOptions) -> Body {
     let mut w = Walker {
+        opts,
         body: Body::default(),
         scope_start: 0,
         boundaries: Vec::new(),
@@ -87,6 +97,7 @@ pub fn extract(msg: &Message) -> Body {
 }
 
 struct Walker {
+    opts: ExtractOptions,
     body: Body,
     /// Index of the first segment of the message being walked (a forwarded
     /// message starts its own scope: its HTML is converted when it has no
@@ -216,7 +227,7 @@ impl Walker {
                 let plain = is_text && (sub == "plain" || sub.is_empty() || is_patch_type(&sub));
                 let html = is_text && sub == "html";
                 if is_attachment(part) && id != 0 {
-                    if plain {
+                    if plain && self.opts.text_attachments {
                         let marker = describe_attachment(msg, part);
                         let text = self.decode_text(msg, part);
                         let mut text = self.cut_at_boundary(text);
