@@ -13,9 +13,9 @@
 mod common;
 
 use common::temp::TempDir;
-use common::DRAFT_HEADERS;
+use common::{run_with_stdin, DRAFT_HEADERS};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 /// A private directory with `home/` and `work/`, removed on drop.
 struct Tmp(TempDir);
@@ -44,8 +44,8 @@ fn ksreply(t: &Tmp, args: &[&str], stdin: &[u8], gitconfig: &str) -> Output {
         format!("[user]\n\tname = Me\n\temail = me@example.org\n{gitconfig}"),
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ksreply"))
-        .args(args)
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ksreply"));
+    cmd.args(args)
         .current_dir(t.work())
         .env("HOME", t.home())
         .env("XDG_STATE_HOME", t.top().join("state"))
@@ -55,17 +55,8 @@ fn ksreply(t: &Tmp, args: &[&str], stdin: &[u8], gitconfig: &str) -> Output {
         .env_remove("GIT_CONFIG_GLOBAL")
         .env_remove("GIT_EDITOR")
         .env_remove("VISUAL")
-        .env_remove("EDITOR")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    let mut sin = child.stdin.take().unwrap();
-    let _ = sin.write_all(stdin);
-    drop(sin);
-    child.wait_with_output().unwrap()
+        .env_remove("EDITOR");
+    run_with_stdin(&mut cmd, stdin)
 }
 
 /// Crafted messages: (name, raw bytes).

@@ -9,8 +9,7 @@ mod tmux;
 
 use common::smtp::{sender_gitconfig, Security, SinkOptions, SmtpSink};
 use common::temp::TempDir;
-use common::JSON_KEYS;
-use std::io::Write;
+use common::{run_with_stdin, JSON_KEYS};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use tmux::{launcher, script, sq, Tmux};
@@ -118,24 +117,6 @@ impl Env {
                 .unwrap_or_else(|e| panic!("cannot run setsid (util-linux): {e}")),
         }
     }
-}
-
-fn run_with_stdin(c: &mut Command, input: &[u8]) -> Output {
-    let mut child = c
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut sin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    // A writer thread: ksreply may answer before it has read everything.
-    let w = std::thread::spawn(move || {
-        let _ = sin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    w.join().unwrap();
-    out
 }
 
 fn err(o: &Output) -> String {

@@ -4,6 +4,9 @@ pub mod public_inbox;
 pub mod smtp;
 pub mod temp;
 
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
 /// The headers a draft may have: what `Draft::render` writes, written out
 /// here independently of it.
 pub const DRAFT_HEADERS: &[&str] = &[
@@ -30,3 +33,23 @@ pub const JSON_KEYS: &[&str] = &[
     "draft_path",
     "body",
 ];
+
+/// Run `c` with `input` on its standard input, collecting its output. A
+/// writer thread feeds the input: the program may answer before it has
+/// read everything.
+pub fn run_with_stdin(c: &mut Command, input: &[u8]) -> Output {
+    let mut child = c
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut sin = child.stdin.take().unwrap();
+    let data = input.to_vec();
+    let w = std::thread::spawn(move || {
+        let _ = sin.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    w.join().unwrap();
+    out
+}
