@@ -23,13 +23,21 @@ _ksreply() {
 
     case "${cmd}" in
         ksreply)
-            opts="-p -y -v -h -V --resume --print --git-send-email --mailto --json --body-only --headers-only --plain-text --draft --recipients --from --identity --quote-prefix --keep-signature --quote-attachments --attribution --trailer --no-quote --quote-lines --flowed --check --strict --msgid --latest --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --smtp-server --smtp-server-port --smtp-encryption --smtp-user --smtp-domain --smtp-ssl-cert-path --sendmail-cmd --envelope-sender --insecure-skip-tls-verify-for-testing --verbose --help --version"
+            opts="-p -y -v -h -V --resume --check --strict --plain-text --msgid --latest --print --git-send-email --mailto --json --body-only --headers-only --draft --recipients --from --identity --quote-prefix --keep-signature --quote-attachments --attribution --trailer --no-quote --quote-lines --flowed --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --smtp-server --smtp-server-port --smtp-encryption --smtp-user --sendmail-cmd --smtp-ssl-cert-path --smtp-domain --envelope-sender --generate --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --resume)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --check)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --msgid)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -65,14 +73,6 @@ _ksreply() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --check)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --msgid)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --base)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -97,7 +97,7 @@ _ksreply() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --smtp-domain)
+                --sendmail-cmd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -105,12 +105,16 @@ _ksreply() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --sendmail-cmd)
+                --smtp-domain)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --envelope-sender)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --generate)
+                    COMPREPLY=($(compgen -W "man bash zsh fish" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1,4 +1,6 @@
 complete -c ksreply -l resume -d 'Go on with a saved draft: edit (unless --no-edit), confirm and send it' -r -F
+complete -c ksreply -l check -d 'Check a draft\'s netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it' -r -F
+complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
 complete -c ksreply -l draft -d 'Where to write the draft (default: a new file in the drafts directory)' -r -F
 complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
 public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
@@ -11,31 +13,33 @@ complete -c ksreply -l trailer -d 'Add a review trailer (Reviewed-by:, Acked-by:
 acked\t'Acked-by:'
 tested\t'Tested-by:'"
 complete -c ksreply -l quote-lines -d 'Quote only these lines of the original text (1-based, both included): N..M, N.., ..M or N' -r
-complete -c ksreply -l check -d 'Check a draft\'s netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it' -r -F
-complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
 complete -c ksreply -l base -d 'Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/)' -r
 complete -c ksreply -l timeout -d 'Network timeout in seconds (connect and whole request)' -r
 complete -c ksreply -l smtp-server -d 'SMTP server or absolute path of a sendmail program (overrides sendemail.smtpServer)' -r
 complete -c ksreply -l smtp-server-port -d 'SMTP port (overrides sendemail.smtpServerPort)' -r
 complete -c ksreply -l smtp-encryption -d 'ssl (implicit TLS), tls (STARTTLS) or none (overrides sendemail.smtpEncryption)' -r
 complete -c ksreply -l smtp-user -d 'SMTP user name (overrides sendemail.smtpUser); the password comes from sendemail.smtpPass or git credential' -r
-complete -c ksreply -l smtp-domain -d 'HELO/EHLO name (overrides sendemail.smtpDomain)' -r
-complete -c ksreply -l smtp-ssl-cert-path -d 'Trusted CA certificate(s): a PEM file or a directory (overrides sendemail.smtpSSLCertPath)' -r -F
 complete -c ksreply -l sendmail-cmd -d 'Pipe the message into this command instead of SMTP (overrides sendemail.sendmailCmd)' -r
+complete -c ksreply -l smtp-ssl-cert-path -d 'Trusted CA certificate(s): a PEM file or a directory (overrides sendemail.smtpSSLCertPath)' -r -F
+complete -c ksreply -l smtp-domain -d 'HELO/EHLO name (overrides sendemail.smtpDomain)' -r
 complete -c ksreply -l envelope-sender -d 'Envelope sender (overrides sendemail.envelopeSender)' -r
+complete -c ksreply -l generate -d 'Print the man page or a shell completion script (as committed in man/ and completions/)' -r -f -a "man\t'The man page (roff), as man/ksreply.1'
+bash\t''
+zsh\t''
+fish\t''"
+complete -c ksreply -l strict -d 'Fail (exit 6) when the netiquette check warns: with --check, and before sending (the draft is kept)'
+complete -c ksreply -l plain-text -d 'The input is plain text, not a message: print it quoted (implies --print --body-only)'
+complete -c ksreply -l latest -d 'In an mbox or fetched thread, reply to the newest message by Date'
 complete -c ksreply -s p -l print -d 'Write the draft to standard output'
 complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
 complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page has it)'
 complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...)'
 complete -c ksreply -l body-only -d 'With --print: only the body (attribution and quote), e.g. for an aerc template'
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'
-complete -c ksreply -l plain-text -d 'The input is plain text, not a message: print it quoted (implies --print --body-only)'
 complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
 complete -c ksreply -l quote-attachments -d 'Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments'
 complete -c ksreply -l no-quote -d 'Do not quote the original (no attribution either)'
 complete -c ksreply -l flowed -d 'Write the quote as format=flowed (RFC 3676) instead of fixed lines'
-complete -c ksreply -l strict -d 'Fail (exit 6) when the netiquette check warns: with --check, and before sending (the draft is kept)'
-complete -c ksreply -l latest -d 'In an mbox, reply to the last message'
 complete -c ksreply -l thread -d 'Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given'
 complete -c ksreply -l offline -d 'Use only the local cache; never touch the network'
 complete -c ksreply -l refresh -d 'Fetch again even when the message is in the cache'
@@ -43,7 +47,6 @@ complete -c ksreply -l no-edit -d 'Do not open the editor on the draft'
 complete -c ksreply -s y -l yes -d 'Send without asking for confirmation'
 complete -c ksreply -l dry-run -d 'Show what would be sent (envelope and full message); send nothing'
 complete -c ksreply -l no-keep -d 'Delete the draft after sending instead of moving it to sent/'
-complete -c ksreply -l insecure-skip-tls-verify-for-testing -d 'DANGEROUS, for tests only: accept any TLS certificate'
 complete -c ksreply -s v -l verbose -d 'More detail on standard error (which recipient rules applied, ...)'
 complete -c ksreply -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ksreply -s V -l version -d 'Print version'

@@ -1,10 +1,14 @@
-//! The command line (clap). The man page and shell completions are
-//! generated from this definition and committed; `tests/generated.rs` fails
-//! when they are out of date (`KSREPLY_BLESS=1 cargo test --test generated`
-//! rewrites them).
+//! The command line as clap parses it: the low-level flags, in groups that
+//! arrive as one struct each. What a run will do is decided from them in
+//! [`crate::plan`], not here.
+//!
+//! The man page and shell completions are generated from this definition
+//! (`ksreply --generate man|bash|zsh|fish`) and committed; a test fails when
+//! they are out of date (`KSREPLY_BLESS=1 cargo test` rewrites them).
 
 use crate::reply::Mode;
-use clap::{ArgAction, CommandFactory, Parser};
+use crate::send::SendOverrides;
+use clap::{ArgAction, Args, CommandFactory, Parser, ValueEnum};
 use std::path::PathBuf;
 
 const AFTER_LONG_HELP: &str = "\
@@ -159,88 +163,12 @@ below an attribution line.",
 )]
 pub struct Cli {
     /// The message to reply to: a file, `-` for standard input, a Message-ID or a public-inbox URL.
-    #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check"])]
+    #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check", "generate"])]
     pub message: Option<String>,
 
     /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
     #[arg(long, value_name = "DRAFT", conflicts_with_all = ["print", "git_send_email", "mailto", "draft"])]
     pub resume: Option<PathBuf>,
-
-    /// Write the draft to standard output.
-    #[arg(long, short = 'p', help_heading = "Output")]
-    pub print: bool,
-
-    /// Print the equivalent `git send-email` command (public-inbox's Reply instructions).
-    #[arg(long, help_heading = "Output")]
-    pub git_send_email: bool,
-
-    /// Print the mailto: link (as a public-inbox page has it).
-    #[arg(long, help_heading = "Output")]
-    pub mailto: bool,
-
-    /// Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...).
-    #[arg(long, help_heading = "Output")]
-    pub json: bool,
-
-    /// With --print: only the body (attribution and quote), e.g. for an aerc template.
-    #[arg(long, conflicts_with = "headers_only", help_heading = "Output")]
-    pub body_only: bool,
-
-    /// With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References).
-    #[arg(long, help_heading = "Output")]
-    pub headers_only: bool,
-
-    /// The input is plain text, not a message: print it quoted (implies --print --body-only).
-    #[arg(long, conflicts_with_all = ["git_send_email", "mailto", "resume"], help_heading = "Input")]
-    pub plain_text: bool,
-
-    /// Where to write the draft (default: a new file in the drafts directory).
-    #[arg(long, value_name = "PATH", help_heading = "Output")]
-    pub draft: Option<PathBuf>,
-
-    /// Who gets the reply.
-    #[arg(long, value_enum, default_value_t = Mode::All, value_name = "RULES", help_heading = "Reply")]
-    pub recipients: Mode,
-
-    /// Your address for From (default: sendemail.from, else user.name and user.email).
-    #[arg(long, value_name = "ADDRESS", help_heading = "Reply")]
-    pub from: Option<String>,
-
-    /// Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does.
-    #[arg(long, value_name = "IDENTITY", help_heading = "Reply")]
-    pub identity: Option<String>,
-
-    /// Prefix for quoted lines.
-    #[arg(long, default_value = "> ", value_name = "PREFIX", help_heading = "Reply")]
-    pub quote_prefix: String,
-
-    /// Keep the original's signature (from the "-- " line) in the quote.
-    #[arg(long, help_heading = "Reply")]
-    pub keep_signature: bool,
-
-    /// Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments.
-    #[arg(long, conflicts_with = "no_quote", help_heading = "Reply")]
-    pub quote_attachments: bool,
-
-    /// Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign.
-    #[arg(long, value_name = "TEMPLATE", help_heading = "Reply")]
-    pub attribution: Option<String>,
-
-    /// Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; repeatable.
-    #[arg(long, value_enum, value_name = "KIND", action = ArgAction::Append, help_heading = "Reply")]
-    pub trailer: Vec<crate::reply::Trailer>,
-
-    /// Do not quote the original (no attribution either).
-    #[arg(long, conflicts_with_all = ["quote_lines", "keep_signature"], help_heading = "Reply")]
-    pub no_quote: bool,
-
-    /// Quote only these lines of the original text (1-based, both included): N..M, N.., ..M or N.
-    #[arg(long, value_name = "RANGE", help_heading = "Reply")]
-    pub quote_lines: Option<crate::reply::quote::LineRange>,
-
-    /// Write the quote as format=flowed (RFC 3676) instead of fixed lines.
-    #[arg(long, help_heading = "Reply")]
-    pub flowed: bool,
 
     /// Check a draft's netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it.
     #[arg(long, value_name = "DRAFT", conflicts_with_all = ["resume", "print", "git_send_email", "mailto", "draft"], help_heading = "Check")]
@@ -250,91 +178,207 @@ pub struct Cli {
     #[arg(long, help_heading = "Check")]
     pub strict: bool,
 
-    /// In an mbox, reply to the message with this Message-ID (default: the first).
-    #[arg(long, value_name = "ID", help_heading = "Input")]
-    pub msgid: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
 
-    /// In an mbox, reply to the last message.
-    #[arg(long, conflicts_with = "msgid", help_heading = "Input")]
-    pub latest: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
-    /// Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/).
-    #[arg(long, value_name = "URL", help_heading = "Fetching")]
-    pub base: Option<String>,
+    #[command(flatten)]
+    pub reply: ReplyArgs,
 
-    /// Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given.
-    #[arg(long, help_heading = "Fetching")]
-    pub thread: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
 
-    /// Use only the local cache; never touch the network.
-    #[arg(long, conflicts_with = "refresh", help_heading = "Fetching")]
-    pub offline: bool,
+    #[command(flatten)]
+    pub session: SessionArgs,
 
-    /// Fetch again even when the message is in the cache.
-    #[arg(long, help_heading = "Fetching")]
-    pub refresh: bool,
+    #[command(flatten)]
+    pub send: SendOverrides,
 
-    /// Network timeout in seconds (connect and whole request).
-    #[arg(long, value_name = "SECONDS", default_value_t = 30, help_heading = "Fetching")]
-    pub timeout: u64,
-
-    /// Do not open the editor on the draft.
-    #[arg(long, help_heading = "Sending")]
-    pub no_edit: bool,
-
-    /// Send without asking for confirmation.
-    #[arg(long, short = 'y', help_heading = "Sending")]
-    pub yes: bool,
-
-    /// Show what would be sent (envelope and full message); send nothing.
-    #[arg(long, help_heading = "Sending")]
-    pub dry_run: bool,
-
-    /// Delete the draft after sending instead of moving it to sent/.
-    #[arg(long, help_heading = "Sending")]
-    pub no_keep: bool,
-
-    /// SMTP server or absolute path of a sendmail program (overrides sendemail.smtpServer).
-    #[arg(long, value_name = "HOST", help_heading = "Sending")]
-    pub smtp_server: Option<String>,
-
-    /// SMTP port (overrides sendemail.smtpServerPort).
-    #[arg(long, value_name = "PORT", help_heading = "Sending")]
-    pub smtp_server_port: Option<u16>,
-
-    /// ssl (implicit TLS), tls (STARTTLS) or none (overrides sendemail.smtpEncryption).
-    #[arg(long, value_name = "MODE", help_heading = "Sending")]
-    pub smtp_encryption: Option<String>,
-
-    /// SMTP user name (overrides sendemail.smtpUser); the password comes from sendemail.smtpPass or git credential.
-    #[arg(long, value_name = "USER", help_heading = "Sending")]
-    pub smtp_user: Option<String>,
-
-    /// HELO/EHLO name (overrides sendemail.smtpDomain).
-    #[arg(long, value_name = "NAME", help_heading = "Sending")]
-    pub smtp_domain: Option<String>,
-
-    /// Trusted CA certificate(s): a PEM file or a directory (overrides sendemail.smtpSSLCertPath).
-    #[arg(long, value_name = "PATH", help_heading = "Sending")]
-    pub smtp_ssl_cert_path: Option<PathBuf>,
-
-    /// Pipe the message into this command instead of SMTP (overrides sendemail.sendmailCmd).
-    #[arg(long, value_name = "COMMAND", help_heading = "Sending")]
-    pub sendmail_cmd: Option<String>,
-
-    /// Envelope sender (overrides sendemail.envelopeSender).
-    #[arg(long, value_name = "ADDRESS", help_heading = "Sending")]
-    pub envelope_sender: Option<String>,
-
-    /// DANGEROUS, for tests only: accept any TLS certificate.
-    #[arg(long, help_heading = "Sending")]
-    pub insecure_skip_tls_verify_for_testing: bool,
+    /// Print the man page or a shell completion script (as committed in man/ and completions/).
+    #[arg(long, value_enum, value_name = "WHAT", exclusive = true)]
+    pub generate: Option<Generate>,
 
     /// More detail on standard error (which recipient rules applied, ...).
     #[arg(long, short = 'v', action = ArgAction::Count)]
     pub verbose: u8,
 }
 
+/// What `--generate` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Generate {
+    /// The man page (roff), as man/ksreply.1.
+    Man,
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// Which message, from which input.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Input")]
+pub struct InputArgs {
+    /// The input is plain text, not a message: print it quoted (implies --print --body-only).
+    #[arg(long, conflicts_with_all = ["git_send_email", "mailto", "resume"])]
+    pub plain_text: bool,
+
+    /// In an mbox, reply to the message with this Message-ID (default: the first).
+    #[arg(long, value_name = "ID")]
+    pub msgid: Option<String>,
+
+    /// In an mbox or fetched thread, reply to the newest message by Date.
+    #[arg(long, conflicts_with = "msgid")]
+    pub latest: bool,
+}
+
+/// Where the reply goes: stdout, a command, a link, JSON, a file.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputArgs {
+    /// Write the draft to standard output.
+    #[arg(long, short = 'p')]
+    pub print: bool,
+
+    /// Print the equivalent `git send-email` command (public-inbox's Reply instructions).
+    #[arg(long)]
+    pub git_send_email: bool,
+
+    /// Print the mailto: link (as a public-inbox page has it).
+    #[arg(long)]
+    pub mailto: bool,
+
+    /// Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...).
+    #[arg(long)]
+    pub json: bool,
+
+    /// With --print: only the body (attribution and quote), e.g. for an aerc template.
+    #[arg(long, conflicts_with = "headers_only")]
+    pub body_only: bool,
+
+    /// With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References).
+    #[arg(long)]
+    pub headers_only: bool,
+
+    /// Where to write the draft (default: a new file in the drafts directory).
+    #[arg(long, value_name = "PATH")]
+    pub draft: Option<PathBuf>,
+}
+
+/// What the reply says and to whom.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Reply")]
+pub struct ReplyArgs {
+    /// Who gets the reply.
+    #[arg(long, value_enum, default_value_t = Mode::All, value_name = "RULES")]
+    pub recipients: Mode,
+
+    /// Your address for From (default: sendemail.from, else user.name and user.email).
+    #[arg(long, value_name = "ADDRESS")]
+    pub from: Option<String>,
+
+    /// Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does.
+    #[arg(long, value_name = "IDENTITY")]
+    pub identity: Option<String>,
+
+    /// Prefix for quoted lines.
+    #[arg(long, default_value = "> ", value_name = "PREFIX")]
+    pub quote_prefix: String,
+
+    /// Keep the original's signature (from the "-- " line) in the quote.
+    #[arg(long)]
+    pub keep_signature: bool,
+
+    /// Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments.
+    #[arg(long, conflicts_with = "no_quote")]
+    pub quote_attachments: bool,
+
+    /// Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub attribution: Option<String>,
+
+    /// Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; repeatable.
+    #[arg(long, value_enum, value_name = "KIND", action = ArgAction::Append)]
+    pub trailer: Vec<crate::reply::Trailer>,
+
+    /// Do not quote the original (no attribution either).
+    #[arg(long, conflicts_with_all = ["quote_lines", "keep_signature"])]
+    pub no_quote: bool,
+
+    /// Quote only these lines of the original text (1-based, both included): N..M, N.., ..M or N.
+    #[arg(long, value_name = "RANGE")]
+    pub quote_lines: Option<crate::reply::quote::LineRange>,
+
+    /// Write the quote as format=flowed (RFC 3676) instead of fixed lines.
+    #[arg(long)]
+    pub flowed: bool,
+}
+
+/// Fetching a Message-ID or URL from a public-inbox archive.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Fetching")]
+pub struct FetchArgs {
+    /// Archive to fetch Message-IDs from (default: git config ksreply.baseurl, else https://lore.kernel.org/all/).
+    #[arg(long, value_name = "URL")]
+    pub base: Option<String>,
+
+    /// Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given.
+    #[arg(long)]
+    pub thread: bool,
+
+    /// Use only the local cache; never touch the network.
+    #[arg(long, conflicts_with = "refresh")]
+    pub offline: bool,
+
+    /// Fetch again even when the message is in the cache.
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// Network timeout in seconds (connect and whole request).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// The interactive path: editor, confirmation, send.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Sending")]
+pub struct SessionArgs {
+    /// Do not open the editor on the draft.
+    #[arg(long)]
+    pub no_edit: bool,
+
+    /// Send without asking for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Show what would be sent (envelope and full message); send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Delete the draft after sending instead of moving it to sent/.
+    #[arg(long)]
+    pub no_keep: bool,
+}
+
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// The man page or a completion script, as `--generate` prints it and as
+/// committed in `man/` and `completions/`.
+pub fn generated(what: Generate) -> Vec<u8> {
+    use clap_complete::Shell;
+    let mut out = Vec::new();
+    let shell = match what {
+        Generate::Man => {
+            // Writing to a Vec cannot fail.
+            let _ = clap_mangen::Man::new(command()).render(&mut out);
+            return out;
+        }
+        Generate::Bash => Shell::Bash,
+        Generate::Zsh => Shell::Zsh,
+        Generate::Fish => Shell::Fish,
+    };
+    clap_complete::generate(shell, &mut command(), "ksreply", &mut out);
+    out
 }

@@ -10,13 +10,16 @@ use crate::config::GitConfig;
 use crate::draft::Draft;
 use crate::editor;
 use crate::error::{Error, Kind, Result};
+use crate::output::{self, DryRunReport, SentReport};
 use crate::send::{self, git_send_email, SendOverrides};
+use crate::text;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// The interactive path's settings, resolved by `plan`.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct Session {
     pub no_edit: bool,
     pub yes: bool,
     pub dry_run: bool,
@@ -41,7 +44,7 @@ enum Choice {
 
 /// Run the path for the draft at `path`. `generated` is what ksreply wrote
 /// there (None when resuming), to notice a draft the user did not touch.
-pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Options) -> Result<()> {
+pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Session) -> Result<()> {
     let keep_note = |e: Error| keep_draft_error(e, path);
     let mut edit_now = !opts.no_edit;
     loop {
@@ -78,8 +81,7 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
         let message = draft.render_for_sending(&message_id, now);
 
         if opts.dry_run {
-            print_dry_run(&from.email, &rcpts, &message, config, opts);
-            return Ok(());
+            return print_dry_run(&from.email, &rcpts, &message, config, opts);
         }
         let choice = if opts.yes {
             Choice::Send
@@ -99,28 +101,25 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
             Choice::PrintCommand => {
                 let emails =
                     |v: &[crate::message::address::Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
-                print!(
-                    "{}",
-                    git_send_email::command(
-                        draft.in_reply_to.as_deref(),
-                        &emails(&draft.to),
-                        &emails(&draft.cc),
-                        &path.display().to_string()
-                    )
+                let cmd = git_send_email::command(
+                    draft.in_reply_to.as_deref(),
+                    &emails(&draft.to),
+                    &emails(&draft.cc),
+                    &path.display().to_string(),
                 );
-                return Ok(());
+                return output::stdout(cmd.as_bytes());
             }
             Choice::SaveQuit => {
-                eprintln!("ksreply: draft saved: {}", path.display());
-                eprintln!(
-                    "ksreply: resume with: ksreply --resume {}",
+                output::note(&format!("draft saved: {}", path.display()));
+                output::note(&format!(
+                    "resume with: ksreply --resume {}",
                     git_send_email::squote_maybe(&path.display().to_string())
-                );
+                ));
                 return Ok(());
             }
             Choice::Discard => {
                 let _ = std::fs::remove_file(path);
-                eprintln!("ksreply: draft discarded");
+                output::note("draft discarded");
                 return Ok(());
             }
         }
@@ -129,13 +128,13 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Opt
 
 /// The netiquette check of the edited draft: warnings on stderr before the
 /// confirmation; with --strict any warning refuses the send.
-fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated: Option<&[u8]>, opts: &Options) -> Result<()> {
+fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated: Option<&[u8]>, opts: &Session) -> Result<()> {
     let generated_body = generated.and_then(|g| Draft::parse(g).ok()).map(|d| d.body);
     let warnings = crate::reply::check::check(&draft.body, generated_body.as_deref(), opts.original_text.as_deref());
-    let offset = crate::reply::check::body_line_offset(bytes);
+    let offset = crate::draft::body_line_offset(bytes);
     let name = path.display().to_string();
     for w in &warnings {
-        eprintln!("ksreply: warning: {}", w.format(&name, offset));
+        output::warn(&w.format(&name, offset));
     }
     if opts.strict && !warnings.is_empty() {
         return Err(Error::new(
@@ -152,7 +151,7 @@ fn fix_threading(d: &mut Draft) {
     if let Some(irt) = &d.in_reply_to {
         if d.references.last() != Some(irt) {
             if !d.references.is_empty() {
-                eprintln!("ksreply: warning: In-Reply-To was edited: References dropped");
+                output::warn("In-Reply-To was edited: References dropped");
             }
             d.references.clear();
         }
@@ -175,7 +174,7 @@ fn new_message_id(from: &str, now: i64, path: &Path) -> String {
     h.update(nanos.to_le_bytes());
     h.update(std::process::id().to_le_bytes());
     h.update(path.as_os_str().as_encoded_bytes());
-    let hex: String = h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::text::hex(&h.finalize()[..8]);
     let domain: String = domain
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control() && *c != '<' && *c != '>')
@@ -183,20 +182,23 @@ fn new_message_id(from: &str, now: i64, path: &Path) -> String {
     format!("{now}.{hex}.ksreply@{domain}")
 }
 
+/// What will be sent, on the terminal before the question. Every name,
+/// address and the subject are message data: shown, never interpreted.
 fn show_summary(d: &Draft) {
     let list = |v: &[crate::message::address::Addr]| v.iter().map(|a| a.display()).collect::<Vec<_>>().join(", ");
+    let line = |label: &str, value: &str| eprintln!("{label:<9}{}", text::for_terminal(value));
     eprintln!();
     if let Some(f) = &d.from {
-        eprintln!("From:    {}", f.display());
+        line("From:", &f.display());
     }
-    eprintln!("To:      {}", list(&d.to));
+    line("To:", &list(&d.to));
     if !d.cc.is_empty() {
-        eprintln!("Cc:      {}", list(&d.cc));
+        line("Cc:", &list(&d.cc));
     }
     if !d.bcc.is_empty() {
-        eprintln!("Bcc:     {}", list(&d.bcc));
+        line("Bcc:", &list(&d.bcc));
     }
-    eprintln!("Subject: {}", d.subject);
+    line("Subject:", &d.subject);
     let (quoted, new) = d.body.lines().fold((0, 0), |(q, n), l| {
         if l.starts_with('>') {
             (q + 1, n)
@@ -232,29 +234,26 @@ fn ask() -> Choice {
     }
 }
 
-fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfig, opts: &Options) {
+fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfig, opts: &Session) -> Result<()> {
     let transport = send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides)
         .map(|t| t.to_string())
         .unwrap_or_else(|e| format!("(not configured: {e})"));
     if opts.json {
-        let v = serde_json::json!({
-            "dry_run": true,
-            "transport": transport,
-            "envelope_from": from,
-            "recipients": rcpts,
-            "message": String::from_utf8_lossy(message),
+        return output::json(&DryRunReport {
+            dry_run: true,
+            envelope_from: from,
+            message: String::from_utf8_lossy(message).into_owned(),
+            recipients: rcpts,
+            transport,
         });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
-        return;
     }
-    println!("Dry run: nothing sent.");
-    println!("Transport: {transport}");
-    println!("MAIL FROM: <{from}>");
+    let mut out = format!("Dry run: nothing sent.\nTransport: {transport}\nMAIL FROM: <{from}>\n");
     for r in rcpts {
-        println!("RCPT TO: <{r}>");
+        out.push_str(&format!("RCPT TO: <{r}>\n"));
     }
-    println!();
-    print!("{}", String::from_utf8_lossy(message));
+    out.push('\n');
+    out.push_str(&String::from_utf8_lossy(message));
+    output::stdout(out.as_bytes())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -266,7 +265,7 @@ fn send_and_file(
     message: &[u8],
     message_id: &str,
     config: &GitConfig,
-    opts: &Options,
+    opts: &Session,
 ) -> Result<()> {
     let _ = draft;
     let keep_note = |e: Error| keep_draft_error(e, path);
@@ -279,23 +278,21 @@ fn send_and_file(
     } else {
         file_as_sent(path)
     };
-    eprintln!("ksreply: sent <{message_id}> to {} recipient(s)", rcpts.len());
+    output::note(&format!("sent <{message_id}> to {} recipient(s)", rcpts.len()));
     if let Some(p) = &filed {
-        eprintln!("ksreply: sent draft kept as {}", p.display());
+        output::note(&format!("sent draft kept as {}", p.display()));
     }
     if opts.json {
-        let v = serde_json::json!({
-            "sent": true,
-            "message_id": message_id,
-            "envelope_from": from,
-            "recipients": rcpts,
-            "draft_path": filed.as_ref().map(|p| p.display().to_string()),
-        });
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        output::json(&SentReport {
+            draft_path: filed.as_ref().map(|p| p.display().to_string()),
+            envelope_from: from,
+            message_id,
+            recipients: rcpts,
+            sent: true,
+        })
     } else {
-        println!("<{message_id}>");
+        output::stdout(format!("<{message_id}>\n").as_bytes())
     }
-    Ok(())
 }
 
 /// Move the sent draft to `sent/` beside `drafts/` (or next to the draft

@@ -50,7 +50,7 @@ impl GitConfig {
                 if !o.status.success() {
                     let err = String::from_utf8_lossy(&o.stderr);
                     if let Some(line) = err.lines().find(|l| !l.trim().is_empty()) {
-                        eprintln!("ksreply: warning: git config: {}", line.trim());
+                        crate::output::warn(&format!("git config: {}", line.trim()));
                     }
                 }
                 GitConfig::parse_list_z(&o.stdout)

@@ -9,7 +9,6 @@
 use crate::error::{Error, Result};
 use crate::message::address::{self, Addr};
 use crate::message::msgid;
-use crate::reply::Reply;
 use mail_builder::headers::message_id::MessageId;
 use mail_builder::headers::text::Text;
 use mail_builder::headers::Header;
@@ -33,32 +32,12 @@ pub struct Draft {
     pub flowed: bool,
 }
 
-impl From<&Reply> for Draft {
-    fn from(r: &Reply) -> Draft {
-        Draft {
-            from: r.from.clone(),
-            to: r.to.clone(),
-            cc: r.cc.clone(),
-            bcc: Vec::new(),
-            subject: r.subject.clone(),
-            in_reply_to: r.in_reply_to.clone(),
-            references: r.references.clone(),
-            body: r.body.clone(),
-            flowed: false,
-        }
-    }
-}
-
 /// One mailbox as git send-email writes it (`Name <a@b>`, quoted only when
 /// the name has specials), so its `--suppress-cc=self` recognises the
 /// user's own From. Non-ASCII names are RFC 2047-encoded by mail-builder.
 fn render_mailbox(a: &Addr) -> String {
     // A name is message data: no control character may reach the header.
-    let name = a.name.as_ref().map(|n| {
-        n.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect::<String>()
-    });
+    let name = a.name.as_deref().map(crate::text::one_line);
     match name {
         Some(n) if !n.is_ascii() => {
             // An encoded word may not sit inside a quoted string (RFC 2047
@@ -132,11 +111,7 @@ impl Draft {
             }
         }
         let mut out: Vec<u8> = Vec::new();
-        let subject: String = self
-            .subject
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let subject = crate::text::one_line(&self.subject);
         write_header(&mut out, "Subject", &Text::new(subject.as_str()));
         // Ids were validated by the reply engine; check again because a
         // draft can be built from edited input too.
@@ -275,13 +250,34 @@ impl Draft {
 }
 
 /// Offset of the body: after the first empty line.
-fn body_offset(data: &[u8]) -> Option<usize> {
+/// Where the body of a draft file starts: after the first empty line (LF or
+/// CRLF). The one place a draft is split into header and body.
+pub fn body_offset(data: &[u8]) -> Option<usize> {
     let lf = memchr::memmem::find(data, b"\n\n").map(|i| i + 2);
     let crlf = memchr::memmem::find(data, b"\r\n\r\n").map(|i| i + 4);
     match (lf, crlf) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
+}
+
+/// The header block and the body of a draft file (the header without the
+/// empty line that ends it; no body when there is no empty line).
+pub fn split(data: &[u8]) -> (&[u8], &[u8]) {
+    match body_offset(data) {
+        Some(off) => (
+            &data[..off - if data[..off].ends_with(b"\r\n\r\n") { 2 } else { 1 }],
+            &data[off..],
+        ),
+        None => (data, &[]),
+    }
+}
+
+/// How many lines of the file come before the body, to give warnings the
+/// line numbers of the file.
+pub fn body_line_offset(data: &[u8]) -> usize {
+    let off = body_offset(data).unwrap_or(0);
+    data[..off].iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The default drafts directory: `$XDG_STATE_HOME/ksreply/drafts`.
@@ -303,7 +299,7 @@ pub fn file_name_for(id: Option<&str>) -> String {
     }
     let safe = safe.trim_start_matches('.');
     let hash = Sha256::digest(id.as_bytes());
-    let hex: String = hash[..4].iter().map(|b| format!("{b:02x}")).collect();
+    let hex = crate::text::hex(&hash[..4]);
     format!("re-{safe}-{hex}.eml")
 }
 

@@ -68,9 +68,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // One line, always: messages may quote data from the input.
-        let one_line: String = self.msg.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-        f.write_str(&one_line)
+        // One line, always, and safe for a terminal: messages may quote
+        // data from the input.
+        f.write_str(&crate::text::for_terminal(&self.msg))
     }
 }
 

@@ -1,8 +1,10 @@
 //! ksreply: a reply composer for mailing-list development.
 //!
-//! The pure core (`message`, `reply`, `draft`) turns message bytes into a
-//! reply draft without I/O; the shell (`source`, `send`, `config`, `cli` and
-//! the binary's `main`) does the fetching, editing and sending around it.
+//! The pure core (`message`, `draft`, `reply`, `text`) turns message bytes
+//! into a reply draft without I/O; the shell (`source`, `send`, `config`,
+//! `compose`, `editor`, `output`) does the fetching, editing and sending
+//! around it. `cli` is the command line as parsed, `plan` what a run will
+//! do, `modes` one function per mode; the binary's `main` only wires them.
 
 pub mod cli;
 pub mod compose;
@@ -11,6 +13,10 @@ pub mod draft;
 pub mod editor;
 pub mod error;
 pub mod message;
+pub mod modes;
+pub mod output;
+pub mod plan;
 pub mod reply;
 pub mod send;
 pub mod source;
+pub mod text;

@@ -3,23 +3,11 @@
 //!
 //!     KSREPLY_BLESS=1 cargo test --test generated
 
-use clap_complete::Shell;
+use ksreply::cli::{generated, Generate};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn man_page() -> Vec<u8> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(ksreply::cli::command()).render(&mut out).unwrap();
-    out
-}
-
-fn completion(shell: Shell) -> Vec<u8> {
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut ksreply::cli::command(), "ksreply", &mut out);
-    out
 }
 
 fn check(path: &Path, want: &[u8]) -> Option<String> {
@@ -39,10 +27,10 @@ fn check(path: &Path, want: &[u8]) -> Option<String> {
 fn man_page_and_completions_are_up_to_date() {
     let r = root();
     let files: Vec<(PathBuf, Vec<u8>)> = vec![
-        (r.join("man/ksreply.1"), man_page()),
-        (r.join("completions/ksreply.bash"), completion(Shell::Bash)),
-        (r.join("completions/_ksreply"), completion(Shell::Zsh)),
-        (r.join("completions/ksreply.fish"), completion(Shell::Fish)),
+        (r.join("man/ksreply.1"), generated(Generate::Man)),
+        (r.join("completions/ksreply.bash"), generated(Generate::Bash)),
+        (r.join("completions/_ksreply"), generated(Generate::Zsh)),
+        (r.join("completions/ksreply.fish"), generated(Generate::Fish)),
     ];
     let stale: Vec<String> = files.iter().filter_map(|(p, w)| check(p, w)).collect();
     assert!(

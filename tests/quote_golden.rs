@@ -185,7 +185,7 @@ fn load(path: &Path) -> Vec<u8> {
 
 fn body_of(path: &Path, opts: &Options) -> (String, Vec<String>) {
     let mail = message::parse(&load(path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    (reply::build(&mail, opts).body, mail.body.notes.clone())
+    (reply::build(&mail, opts).draft.body, mail.body.notes.clone())
 }
 
 #[test]
@@ -312,7 +312,7 @@ fn text_attachments_are_quoted_on_request() {
     let with_attachments = |path: &Path| {
         let extract = ExtractOptions { text_attachments: true };
         let mail = message::parse_with(&load(path), extract).unwrap();
-        reply::build(&mail, &options()).body
+        reply::build(&mail, &options()).draft.body
     };
     let body = with_attachments(&patch);
     assert!(body.starts_with(plain), "the message text is quoted as before");
@@ -492,7 +492,7 @@ fn every_corpus_message_quotes_cleanly() {
                 .retain(|(t, _)| *t != me);
             let result = std::panic::catch_unwind(|| {
                 let mail = message::parse(raw).ok()?;
-                Some(reply::build(&mail, &options()).body)
+                Some(reply::build(&mail, &options()).draft.body)
             });
             let panics: Vec<String> = PANICS
                 .lock()

@@ -29,11 +29,7 @@ impl Warning {
     /// `NAME:LINE: rule: message` (`NAME: rule: message` without a line);
     /// `offset` is the number of lines before the body in the file.
     pub fn format(&self, name: &str, offset: usize) -> String {
-        let msg: String = self
-            .message
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let msg = crate::text::for_terminal(&self.message);
         match self.line {
             Some(l) => format!("{name}:{}: {}: {msg}", l + offset, self.rule),
             None => format!("{name}: {}: {msg}", self.rule),
@@ -199,18 +195,6 @@ pub fn check(draft_body: &str, generated_body: Option<&str>, original_text: Opti
         });
     }
     out
-}
-
-/// Number of lines before the body in a draft file (the headers and the
-/// empty line): add it to a [`Warning::line`] to get the file's line.
-pub fn body_line_offset(file: &[u8]) -> usize {
-    let lf = memchr::memmem::find(file, b"\n\n").map(|i| i + 2);
-    let crlf = memchr::memmem::find(file, b"\r\n\r\n").map(|i| i + 4);
-    let off = match (lf, crlf) {
-        (Some(a), Some(b)) => a.min(b),
-        (a, b) => a.or(b).unwrap_or(0),
-    };
-    file[..off].iter().filter(|&&b| b == b'\n').count()
 }
 
 fn classify(lines: &[&str], generated_attribution: Option<&str>) -> Vec<Kind> {
@@ -434,8 +418,8 @@ mod tests {
 
     #[test]
     fn offset_counts_header_lines() {
-        assert_eq!(body_line_offset(b"From: a\nTo: b\n\nbody\n"), 3);
-        assert_eq!(body_line_offset(b"From: a\r\n\r\nbody\r\n"), 2);
+        assert_eq!(crate::draft::body_line_offset(b"From: a\nTo: b\n\nbody\n"), 3);
+        assert_eq!(crate::draft::body_line_offset(b"From: a\r\n\r\nbody\r\n"), 2);
     }
 
     #[test]

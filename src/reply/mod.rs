@@ -8,6 +8,7 @@ pub mod recipients;
 pub mod subject;
 pub mod threading;
 
+use crate::draft::Draft;
 use crate::message::address::Addr;
 use crate::message::Mail;
 pub use recipients::Mode;
@@ -45,19 +46,30 @@ impl Trailer {
     }
 }
 
+/// What the engine drafts: the draft itself (the file's shape: headers and
+/// body) and what the user should know about how it was made.
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
-    pub from: Option<Addr>,
-    pub to: Vec<Addr>,
-    pub cc: Vec<Addr>,
-    pub subject: String,
-    pub in_reply_to: Option<String>,
-    pub references: Vec<String>,
-    pub body: String,
+    pub draft: Draft,
     /// Problems the user must know about: dropped ids, missing headers.
     pub warnings: Vec<String>,
     /// What the recipient rules did (`-v`, JSON).
     pub notes: Vec<String>,
+}
+
+/// A reply reads as its draft (`reply.to`, `reply.body`): the diagnostics
+/// are all it adds.
+impl std::ops::Deref for Reply {
+    type Target = Draft;
+    fn deref(&self) -> &Draft {
+        &self.draft
+    }
+}
+
+impl From<&Reply> for Draft {
+    fn from(r: &Reply) -> Draft {
+        r.draft.clone()
+    }
 }
 
 pub fn build(mail: &Mail, opts: &Options) -> Reply {
@@ -107,13 +119,17 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
     }
 
     Reply {
-        from: opts.from.clone(),
-        to: rcpt.to,
-        cc: rcpt.cc,
-        subject,
-        in_reply_to: threading.in_reply_to,
-        references: threading.references,
-        body: body(mail, opts),
+        draft: Draft {
+            from: opts.from.clone(),
+            to: rcpt.to,
+            cc: rcpt.cc,
+            subject,
+            in_reply_to: threading.in_reply_to,
+            references: threading.references,
+            body: body(mail, opts),
+            flowed: opts.quote.flowed,
+            ..Draft::default()
+        },
         warnings,
         notes: rcpt.notes,
     }
@@ -153,7 +169,7 @@ fn body(mail: &Mail, opts: &Options) -> String {
                 Some(n) => format!("{n} <{}>", me.email),
                 None => me.email.clone(),
             };
-            let who: String = who.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let who = crate::text::one_line(&who);
             out.push_str(&format!("{}: {who}\n", t.tag()));
         }
     }

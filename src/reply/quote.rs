@@ -94,7 +94,7 @@ pub fn attribution(from: Option<&Addr>, date: Option<&MailDate>) -> String {
         None => "someone".to_string(),
     };
     // A display name is data: it must not add lines to the body.
-    let who: String = who.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let who = crate::text::one_line(&who);
     match date {
         Some(d) => format!("On {}, {who} wrote:", format_date(d)),
         None => format!("{who} wrote:"),
@@ -162,11 +162,7 @@ pub fn render_attribution(
     if template.contains("%d") && date.is_none() {
         return attribution(from, None);
     }
-    let clean = |s: &str| {
-        s.chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect::<String>()
-    };
+    let clean = crate::text::one_line;
     let name = match from {
         Some(a) => a.name.clone().unwrap_or_else(|| a.email.clone()),
         None => "someone".to_string(),
@@ -319,7 +315,7 @@ pub fn quote_body(body: &Body, opts: &QuoteOptions) -> String {
 
 /// `[-- attachment: NAME (TYPE, SIZE) --]`, behind the bare quote prefix.
 fn push_marker(out: &mut String, bare: &str, marker: &str) {
-    let marker: String = marker.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let marker = crate::text::one_line(marker);
     if bare.is_empty() {
         out.push_str(&format!("[-- attachment: {marker} --]\n"));
     } else {

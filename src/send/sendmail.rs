@@ -102,7 +102,9 @@ pub fn send_sendmail(
     }
     // Success: still pass on any warnings the program printed.
     if !diag.trim().is_empty() {
-        eprint!("{diag}");
+        for line in diag.lines().filter(|l| !l.trim().is_empty()) {
+            crate::output::note(&format!("{what}: {line}"));
+        }
     }
     if let Err(e) = written {
         // Exit 0 without reading the whole message: nothing says it was sent.

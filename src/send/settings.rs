@@ -223,21 +223,41 @@ impl fmt::Display for Transport {
     }
 }
 
-/// Values from command-line flags; each one set wins over the configuration.
-#[derive(Debug, Clone, Default)]
+/// The sending flags, named as git send-email names them; each one set wins
+/// over the configuration. Parsed by clap as one group of the command line.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Sending")]
 pub struct SendOverrides {
+    /// SMTP server or absolute path of a sendmail program (overrides sendemail.smtpServer).
+    #[arg(long = "smtp-server", value_name = "HOST")]
     pub server: Option<String>,
+    /// SMTP port (overrides sendemail.smtpServerPort).
+    #[arg(long = "smtp-server-port", value_name = "PORT")]
     pub port: Option<u16>,
-    /// `ssl`, `tls` or `none`, as for `sendemail.smtpEncryption`.
+    /// ssl (implicit TLS), tls (STARTTLS) or none (overrides sendemail.smtpEncryption).
+    #[arg(long = "smtp-encryption", value_name = "MODE")]
     pub encryption: Option<String>,
+    /// SMTP user name (overrides sendemail.smtpUser); the password comes from sendemail.smtpPass or git credential.
+    #[arg(long = "smtp-user", value_name = "USER")]
     pub user: Option<String>,
+    /// Pipe the message into this command instead of SMTP (overrides sendemail.sendmailCmd).
+    #[arg(long = "sendmail-cmd", value_name = "COMMAND")]
     pub sendmail_cmd: Option<String>,
+    /// Trusted CA certificate(s): a PEM file or a directory (overrides sendemail.smtpSSLCertPath).
+    #[arg(long = "smtp-ssl-cert-path", value_name = "PATH")]
     pub cert_path: Option<PathBuf>,
+    /// HELO/EHLO name (overrides sendemail.smtpDomain).
+    #[arg(long = "smtp-domain", value_name = "NAME")]
     pub domain: Option<String>,
+    /// Envelope sender (overrides sendemail.envelopeSender).
+    #[arg(long = "envelope-sender", value_name = "ADDRESS")]
     pub envelope_sender: Option<String>,
+    /// The network timeout (the --timeout of the fetching flags, set when the plan is resolved).
+    #[arg(skip)]
     pub timeout: Option<Duration>,
-    /// Accept any TLS certificate. Deliberately long and alarming: it exists
-    /// for tests against throw-away servers.
+    /// Accept any TLS certificate. Deliberately long and alarming, and not a
+    /// flag: only the library's tests against throw-away servers set it.
+    #[arg(skip)]
     pub insecure_skip_tls_verify_for_testing: bool,
 }
 

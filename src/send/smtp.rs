@@ -192,7 +192,7 @@ fn authenticate(s: &SmtpSettings, conn: &mut SmtpConnection, user: &str, secrets
         Ok(_) => {
             if let Some(c) = &cred {
                 if let Err(e) = credential::approve(c) {
-                    eprintln!("warning: {e}");
+                    crate::output::warn(&e.to_string());
                 }
             }
             Ok(())
@@ -203,7 +203,7 @@ fn authenticate(s: &SmtpSettings, conn: &mut SmtpConnection, user: &str, secrets
             if e.is_permanent() {
                 if let Some(c) = &cred {
                     if let Err(e) = credential::reject(c) {
-                        eprintln!("warning: {e}");
+                        crate::output::warn(&e.to_string());
                     }
                 }
             }

@@ -88,20 +88,10 @@ fn parse_size(v: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(mult)
 }
 
-fn human(n: usize) -> String {
-    if n >= 1 << 20 && n % (1 << 20) == 0 {
-        format!("{} MiB", n >> 20)
-    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
-        format!("{} KiB", n >> 10)
-    } else {
-        format!("{n} bytes")
-    }
-}
-
 fn too_large(limits: &Limits) -> Error {
     Error::input(format!(
         "message larger than {} (the limit is git config ksreply.maxMessageSize)",
-        human(limits.max_message)
+        crate::text::human_size(limits.max_message as u64)
     ))
 }
 
@@ -520,8 +510,8 @@ mod tests {
         let c = GitConfig::from_pairs(&[("ksreply.maxMessageSize", "0")]);
         assert_eq!(Limits::from_config(&c).unwrap().max_message, usize::MAX);
         assert!(Limits::from_config(&GitConfig::from_pairs(&[("ksreply.maxmessagesize", "x")])).is_err());
-        assert_eq!(human(64 << 20), "64 MiB");
-        assert_eq!(human(1000), "1000 bytes");
+        assert_eq!(crate::text::human_size(64 << 20), "64 MiB");
+        assert_eq!(crate::text::human_size(1000), "1000 bytes");
     }
 
     #[test]

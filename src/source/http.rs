@@ -354,7 +354,7 @@ impl Progress {
                 let size = if n == 0 {
                     String::new()
                 } else {
-                    format!(", {}", human(n))
+                    format!(", {}", crate::text::human_size(n))
                 };
                 let line = format!("ksreply: fetching {url} ({} s{size})", started.elapsed().as_secs());
                 if line != shown {
@@ -391,14 +391,6 @@ impl Drop for Progress {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-    }
-}
-
-fn human(n: u64) -> String {
-    if n < 1024 * 1024 {
-        format!("{:.1} KiB", n as f64 / 1024.0)
-    } else {
-        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
     }
 }
 

@@ -107,7 +107,7 @@ pub fn fetch(id: &str, opts: &RemoteOptions) -> Result<Vec<u8>> {
     let target = resolve(id, opts)?;
     let note = |msg: &str| {
         if opts.verbose {
-            eprintln!("ksreply: {msg}");
+            crate::output::note(msg);
         }
     };
 
@@ -156,7 +156,7 @@ pub fn fetch(id: &str, opts: &RemoteOptions) -> Result<Vec<u8>> {
     if let (Some(cache), Some(path)) = (&cache, &entry) {
         match cache.store(path, &resp.body) {
             Ok(()) => note(&format!("cached as {}", path.display())),
-            Err(e) => eprintln!("ksreply: warning: cannot write the cache entry {}: {e}", path.display()),
+            Err(e) => crate::output::warn(&format!("cannot write the cache entry {}: {e}", path.display())),
         }
     }
     Ok(finish(&target, data, &resp.url, opts.verbose))
@@ -356,11 +356,11 @@ fn finish(target: &Target, data: Vec<u8>, url: &str, verbose: bool) -> Vec<u8> {
     };
     let more = copies.count();
     if verbose && more > 0 {
-        eprintln!(
-            "ksreply: {url} has {} copies of <{}>; using the first",
+        crate::output::note(&format!(
+            "{url} has {} copies of <{}>; using the first",
             more + 1,
             target.id
-        );
+        ));
     }
     mbox::unescape(mbox::trim_separator_newline(first)).into_owned()
 }

@@ -249,7 +249,10 @@ impl Walker {
                     } else if let Some((signed, sig_len)) = strip_inline_pgp(&text) {
                         self.note("inline PGP: the signed text is quoted (signature not verified)");
                         self.push_text(signed);
-                        let marker = format!("signature (application/pgp-signature, {})", human_size(sig_len));
+                        let marker = format!(
+                            "signature (application/pgp-signature, {})",
+                            crate::text::human_size(sig_len as u64)
+                        );
                         self.body.segments.push(Segment::Attachment(marker));
                     } else {
                         self.push_text(text);
@@ -462,11 +465,7 @@ fn describe_attachment(msg: &Message, part: &MessagePart) -> String {
                 n.to_string()
             }
         })
-        .map(|n| {
-            n.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect::<String>()
-        })
+        .map(|n| crate::text::one_line(&n))
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "unnamed".to_string());
@@ -475,7 +474,7 @@ fn describe_attachment(msg: &Message, part: &MessagePart) -> String {
         PartType::Text(_) | PartType::Html(_) => part_bytes(msg, part).len(),
         _ => part.len(),
     };
-    format!("{name} ({ctype}, {})", human_size(size))
+    format!("{name} ({ctype}, {})", crate::text::human_size(size as u64))
 }
 
 /// A file name written with raw 8-bit bytes (no RFC 2231/2047), decoded
@@ -570,16 +569,6 @@ fn looks_like_html(text: &str) -> bool {
     }
     let start = lower.trim_start();
     start.starts_with("<html") || start.starts_with("<!doctype html") || lower.matches("<br").count() >= 3
-}
-
-fn human_size(n: usize) -> String {
-    if n < 1024 {
-        format!("{n} bytes")
-    } else if n < 1024 * 1024 {
-        format!("{:.1} KiB", n as f64 / 1024.0)
-    } else {
-        format!("{:.1} MiB", n as f64 / (1024.0 * 1024.0))
-    }
 }
 
 /// LF line endings: CRLF → LF, and CR alone → LF when the text has no LF

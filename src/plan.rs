@@ -1,0 +1,386 @@
+//! What this run will do, decided once: the command line as clap parsed it
+//! ([`Cli`], the low-level flags) plus git config become a [`Plan`] — one
+//! [`Mode`] and everything it needs, resolved. Every impossible or
+//! meaningless combination of flags is refused here, before anything is
+//! fetched or written, so a user never writes a reply only to learn that
+//! a flag was wrong.
+
+use crate::cli::{Cli, Generate};
+use crate::compose::Session;
+use crate::config::GitConfig;
+use crate::error::{Error, Result};
+use crate::message::{self, address::Addr, body::ExtractOptions};
+use crate::reply::{self, quote::QuoteOptions};
+use crate::send;
+use crate::source::{self, file::Limits, remote::RemoteOptions, Input};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One run of ksreply.
+#[derive(Debug)]
+pub enum Mode {
+    /// `--print`, `--body-only`, `--headers-only`: the draft (or a part of
+    /// it) on standard output.
+    Print(Part),
+    /// `--git-send-email`: the draft saved, the command that sends it printed.
+    GitSendEmail,
+    /// `--mailto`: the mailto: link.
+    Mailto,
+    /// `--json` alone: the draft saved, the reply reported as JSON.
+    Save,
+    /// No output flag: the draft saved, edited, confirmed and sent.
+    Compose(Session),
+    /// `--resume DRAFT`: go on with a saved draft.
+    Resume { draft: PathBuf, session: Session },
+    /// `--check DRAFT [MESSAGE]`: the netiquette warnings of a draft.
+    Check { draft: PathBuf, strict: bool },
+    /// `--plain-text`: quote text that is not a message.
+    PlainText(QuoteOptions),
+    /// `--generate`: the man page or a completion script.
+    Generate(Generate),
+}
+
+/// Which part of the draft `--print` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    All,
+    Body,
+    Headers,
+}
+
+/// Where the draft file goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftFile {
+    /// Nowhere: the draft is only printed.
+    None,
+    /// A new file in the drafts directory.
+    New,
+    /// `--draft PATH`.
+    At(PathBuf),
+}
+
+/// The message to reply to and how to get it.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The MESSAGE argument as given (`-` for standard input).
+    pub arg: String,
+    pub input: Input,
+    /// `--msgid`, normalised.
+    pub msgid: Option<String>,
+    pub latest: bool,
+    pub remote: RemoteOptions,
+    pub limits: Limits,
+}
+
+/// A resolved run.
+#[derive(Debug)]
+pub struct Plan {
+    pub mode: Mode,
+    /// `--json`: the output is one JSON object.
+    pub json: bool,
+    pub verbose: bool,
+    pub config: GitConfig,
+    /// The message replied to (None for `--resume`, `--generate`, and
+    /// `--check` without MESSAGE).
+    pub source: Option<Source>,
+    pub reply: reply::Options,
+    pub extract: ExtractOptions,
+    pub draft_file: DraftFile,
+}
+
+/// Turn the command line and git config into a plan, or refuse it.
+pub fn resolve(cli: Cli) -> Result<Plan> {
+    if let Some(what) = cli.generate {
+        return Ok(Plan::bare(Mode::Generate(what), GitConfig::default()));
+    }
+    let config = GitConfig::load();
+    if cli.verbose > 0 {
+        crate::output::note(&config.origin);
+    }
+    let mode = mode(&cli, &config)?;
+    let needs_message = !matches!(mode, Mode::Resume { .. } | Mode::PlainText(_))
+        && !(matches!(mode, Mode::Check { .. }) && cli.message.is_none());
+    let source = match needs_message {
+        true => Some(source(&cli, &config)?),
+        false => None,
+    };
+    let draft_file = match (&cli.output.draft, &mode) {
+        (Some(p), _) => DraftFile::At(p.clone()),
+        (None, Mode::GitSendEmail | Mode::Save | Mode::Compose(_)) => DraftFile::New,
+        (None, _) => DraftFile::None,
+    };
+    let reply = reply_options(&cli, &config, &mode)?;
+    let text_attachments = cli.reply.quote_attachments || config.get_bool("ksreply.quoteAttachments")?.unwrap_or(false);
+    Ok(Plan {
+        mode,
+        json: cli.output.json,
+        verbose: cli.verbose > 0,
+        config,
+        source,
+        reply,
+        extract: ExtractOptions { text_attachments },
+        draft_file,
+    })
+}
+
+impl Plan {
+    fn bare(mode: Mode, config: GitConfig) -> Plan {
+        Plan {
+            mode,
+            json: false,
+            verbose: false,
+            config,
+            source: None,
+            reply: reply::Options::default(),
+            extract: ExtractOptions::default(),
+            draft_file: DraftFile::None,
+        }
+    }
+}
+
+/// The mode, from the output and session flags; refuses combinations that
+/// mean nothing (a flag that would be silently ignored is an error).
+fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
+    let out = &cli.output;
+    let s = &cli.session;
+    let session_flag = [
+        (s.no_edit, "--no-edit"),
+        (s.yes, "--yes"),
+        (s.dry_run, "--dry-run"),
+        (s.no_keep, "--no-keep"),
+    ]
+    .into_iter()
+    .find_map(|(set, name)| set.then_some(name));
+    let part = match (out.body_only, out.headers_only) {
+        (true, _) => Some(Part::Body),
+        (_, true) => Some(Part::Headers),
+        _ if out.print => Some(Part::All),
+        _ => None,
+    };
+    let outputs: Vec<&str> = [
+        (part.is_some(), "--print"),
+        (out.git_send_email, "--git-send-email"),
+        (out.mailto, "--mailto"),
+        (cli.input.plain_text, "--plain-text"),
+        (cli.check.is_some(), "--check"),
+        (cli.resume.is_some(), "--resume"),
+    ]
+    .into_iter()
+    .filter_map(|(set, name)| set.then_some(name))
+    .collect();
+    if outputs.len() > 1 {
+        return Err(Error::usage(format!(
+            "{} and {} cannot be used together: choose one",
+            outputs[0], outputs[1]
+        )));
+    }
+    if out.json && (out.body_only || out.headers_only) {
+        return Err(Error::usage(
+            "--body-only and --headers-only print part of the draft as text; with --json, use --print (the JSON has body and draft)",
+        ));
+    }
+    let sends = cli.resume.is_some() || outputs.is_empty();
+    if let (Some(flag), false) = (session_flag, sends) {
+        return Err(Error::usage(format!(
+            "{flag} is for sending a reply; {} only prints",
+            outputs[0]
+        )));
+    }
+    if cli.strict && !(sends || cli.check.is_some()) {
+        return Err(Error::usage(format!(
+            "--strict applies to --check and to sending; {} only prints",
+            outputs[0]
+        )));
+    }
+    if let Some(draft) = &cli.resume {
+        if let Some(m) = &cli.message {
+            return Err(Error::usage(format!(
+                "--resume takes the draft only, not a MESSAGE ({m:?}): the draft already says what it answers"
+            )));
+        }
+        if !draft.is_file() {
+            return Err(Error::input(format!("{}: no such draft", draft.display())));
+        }
+        return Ok(Mode::Resume {
+            draft: draft.clone(),
+            session: session(cli, config)?,
+        });
+    }
+    if let Some(draft) = &cli.check {
+        return Ok(Mode::Check {
+            draft: draft.clone(),
+            strict: cli.strict,
+        });
+    }
+    if cli.input.plain_text {
+        if out.json || out.draft.is_some() || cli.fetch.thread || cli.input.msgid.is_some() || cli.input.latest {
+            return Err(Error::usage(
+                "--plain-text quotes text from a file or standard input: not with --json, --draft, --thread, --msgid or --latest",
+            ));
+        }
+        return Ok(Mode::PlainText(QuoteOptions {
+            prefix: cli.reply.quote_prefix.clone(),
+            keep_signature: cli.reply.keep_signature,
+            ..Default::default()
+        }));
+    }
+    Ok(match part {
+        Some(p) => Mode::Print(p),
+        None if out.git_send_email => Mode::GitSendEmail,
+        None if out.mailto => Mode::Mailto,
+        // --json alone reports the saved draft; with --yes or --dry-run it
+        // reports the send.
+        None if out.json && !s.yes && !s.dry_run => {
+            if let Some(flag) = session_flag {
+                return Err(Error::usage(format!(
+                    "{flag} is for sending a reply; --json alone only saves the draft (add --yes or --dry-run to send)"
+                )));
+            }
+            Mode::Save
+        }
+        None => Mode::Compose(session(cli, config)?),
+    })
+}
+
+/// The interactive path's settings. The transport is resolved now, so a
+/// wrong `--smtp-encryption` or sendemail key fails before the editor opens
+/// (a dry run shows what is wrong instead of stopping).
+fn session(cli: &Cli, config: &GitConfig) -> Result<Session> {
+    let mut overrides = cli.send.clone();
+    overrides.timeout = Some(timeout(cli.fetch.timeout));
+    let identity = cli.reply.identity.clone();
+    if !cli.session.dry_run {
+        send::transport_from_config(config, identity.as_deref(), &overrides)?;
+    }
+    Ok(Session {
+        no_edit: cli.session.no_edit,
+        yes: cli.session.yes,
+        dry_run: cli.session.dry_run,
+        no_keep: cli.session.no_keep,
+        strict: cli.strict,
+        json: cli.output.json,
+        original_text: None,
+        identity,
+        overrides,
+    })
+}
+
+/// `--timeout SECONDS`; 0 means no limit, which the transports spell as a
+/// very long time.
+pub fn timeout(secs: u64) -> Duration {
+    const NO_LIMIT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    match secs {
+        0 => NO_LIMIT,
+        s => Duration::from_secs(s).min(NO_LIMIT),
+    }
+}
+
+/// The message argument, classified, with how to pick and fetch it.
+fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
+    let arg = cli.message.clone().unwrap_or_else(|| "-".into());
+    let input = source::classify(&arg);
+    if let Input::MessageId { id, .. } = &input {
+        if id.is_empty() {
+            return Err(Error::input(format!("{arg}: no such file, and not a Message-ID")));
+        }
+    }
+    if cli.fetch.thread && !matches!(input, Input::MessageId { .. }) {
+        return Err(Error::usage(format!(
+            "--thread fetches a thread from an archive, but {arg} is a local file or standard input (pick from an mbox with --msgid or --latest)"
+        )));
+    }
+    let remote = RemoteOptions {
+        base: cli
+            .fetch
+            .base
+            .clone()
+            .or_else(|| config.get("ksreply.baseurl").map(String::from)),
+        url: match &input {
+            Input::MessageId { url, .. } => url.clone(),
+            _ => None,
+        },
+        thread: cli.fetch.thread,
+        offline: cli.fetch.offline,
+        refresh: cli.fetch.refresh,
+        timeout_secs: cli.fetch.timeout,
+        verbose: cli.verbose > 0,
+    };
+    Ok(Source {
+        arg,
+        input,
+        msgid: cli.input.msgid.as_deref().map(message::msgid::normalize_arg),
+        latest: cli.input.latest,
+        remote,
+        limits: Limits::from_config(config)?,
+    })
+}
+
+/// The user's From: `--from`, else the identity in git config.
+fn from_address(cli: &Cli, config: &GitConfig) -> Result<Option<Addr>> {
+    match &cli.reply.from {
+        Some(f) => {
+            let (name, email) =
+                message::address::parse_one(f).ok_or_else(|| Error::usage(format!("--from: not an address: {f}")))?;
+            Ok(Some(Addr { name, email }))
+        }
+        None => Ok(config
+            .identity(cli.reply.identity.as_deref())
+            .map(|(name, email)| Addr { name, email })),
+    }
+}
+
+/// The reply engine's options from the command line and git config.
+fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Options> {
+    let r = &cli.reply;
+    let from = from_address(cli, config)?;
+    if !r.trailer.is_empty() && from.is_none() {
+        return Err(Error::usage(
+            "--trailer needs your name and address: set sendemail.from or user.name and user.email, or use --from",
+        ));
+    }
+    if let (Mode::Compose(s), None) = (mode, &from) {
+        if !s.dry_run {
+            return Err(Error::usage(
+                "no From address to send with: set sendemail.from, or user.name and user.email, in git config, or use --from",
+            ));
+        }
+    }
+    // On --check the draft's own From comes first (see modes::check).
+    let mut me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
+    if !matches!(mode, Mode::Check { .. }) {
+        if let Some(e) = config.get("user.email") {
+            me.push(e.trim().to_string());
+        }
+    }
+    let spaced_stacking = match config
+        .get("ksreply.quoteStacking")
+        .map(|v| v.trim().to_ascii_lowercase())
+    {
+        None => false,
+        Some(v) if v == "spaced" => true,
+        Some(v) if v == "compact" => false,
+        Some(v) => {
+            return Err(Error::usage(format!(
+                "ksreply.quoteStacking: {v:?} is not compact or spaced"
+            )))
+        }
+    };
+    Ok(reply::Options {
+        mode: r.recipients,
+        from,
+        me,
+        quote: QuoteOptions {
+            prefix: r.quote_prefix.clone(),
+            keep_signature: r.keep_signature,
+            attribution: r
+                .attribution
+                .clone()
+                .or_else(|| config.get("ksreply.attribution").map(String::from)),
+            spaced_stacking,
+            flowed: r.flowed,
+            no_quote: r.no_quote,
+            lines: r.quote_lines,
+        },
+        trailers: r.trailer.clone(),
+    })
+}
