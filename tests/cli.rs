@@ -291,3 +291,94 @@ fn quote_attachments_from_the_flag_or_git_config() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("ksreply.quoteAttachments"));
 }
+
+/// Flag combinations that mean nothing are refused with one line and exit
+/// 1 before anything is written: no draft appears.
+#[test]
+fn meaningless_flag_combinations_fail_before_any_draft() {
+    let home = temp_home("combos");
+    let h = home.path();
+    let cases: &[&[&str]] = &[
+        &["--smtp-encryption", "foo", "--from", "me@example.org", SEED],
+        &["--print", "--thread", SEED],
+        &["--resume", SEED, SEED],
+        &["--body-only", "--json", SEED],
+        &["--headers-only", "--json", SEED],
+        &["--print", "--yes", SEED],
+        &["--git-send-email", "--dry-run", SEED],
+        &["--print", "--mailto", SEED],
+        &["--mailto", "--git-send-email", SEED],
+        &["--strict", "--print", SEED],
+        &["--json", "--no-edit", SEED],
+        &["--plain-text", "--json", SEED],
+        // No identity: known before the editor would open.
+        &["--no-edit", SEED],
+    ];
+    for args in cases {
+        let o = ksreply(h, args, None);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.starts_with("ksreply: "), "{args:?}: {err}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        assert!(!h.join(".local/state/ksreply").exists(), "{args:?} wrote a draft");
+    }
+}
+
+/// A closed pipe on stdout is success: `ksreply --dry-run … | head -1`.
+#[test]
+fn closed_stdout_pipe_is_success() {
+    let home = temp_home("pipe");
+    for args in [
+        &["--dry-run", "--no-edit", "--from", "me@example.org", SEED][..],
+        &["--print", SEED][..],
+    ] {
+        let o = Command::new("bash")
+            .arg("-c")
+            .arg("\"$0\" \"$@\" | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}")
+            .arg(env!("CARGO_BIN_EXE_ksreply"))
+            .args(args.iter().map(|a| {
+                if a.starts_with("tests/") {
+                    data(a).display().to_string()
+                } else {
+                    a.to_string()
+                }
+            }))
+            .current_dir(home.path())
+            .env("HOME", home.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CEILING_DIRECTORIES", home.path().parent().unwrap())
+            .env_remove("XDG_STATE_HOME")
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {err}");
+    }
+}
+
+/// `--generate` prints exactly the committed man page and completions, and
+/// the test-only TLS override is not a flag anywhere.
+#[test]
+fn generate_prints_the_committed_files_without_test_flags() {
+    let home = temp_home("generate");
+    for (what, file) in [
+        ("man", "man/ksreply.1"),
+        ("bash", "completions/ksreply.bash"),
+        ("zsh", "completions/_ksreply"),
+        ("fish", "completions/ksreply.fish"),
+    ] {
+        let o = ksreply(home.path(), &["--generate", what], None);
+        assert_eq!(o.status.code(), Some(0));
+        let committed = std::fs::read(data(file)).unwrap();
+        assert!(o.stdout == committed, "--generate {what} differs from {file}");
+        assert!(!stdout(&o).contains("insecure"), "{file}");
+    }
+    let help = ksreply(home.path(), &["--help"], None);
+    assert!(!stdout(&help).contains("insecure"));
+    let o = ksreply(home.path(), &["--insecure-skip-tls-verify-for-testing", SEED], None);
+    assert_eq!(o.status.code(), Some(1));
+}
