@@ -59,32 +59,78 @@ enum Kind {
 pub fn check(draft_body: &str, generated_body: Option<&str>, original_text: Option<&str>) -> Vec<Warning> {
     let body = draft_body.replace("\r\n", "\n");
     let lines: Vec<&str> = body.lines().collect();
-    let generated_attribution = generated_body.and_then(|g| {
-        let first = g.lines().next()?;
-        (!first.starts_with('>') && !first.trim().is_empty()).then(|| first.trim_end().to_string())
-    });
-    let kinds = classify(&lines, generated_attribution.as_deref());
+    let d = Classified::new(&lines, generated_body);
     let mut out = Vec::new();
+    out.extend(top_posting(&d));
+    out.extend(untrimmed_quote(&d, generated_body, original_text));
+    out.extend(quoted_signature(&d));
+    out.extend(long_lines(&d));
+    out.extend(lines_over_998(&d));
+    out.extend(html(&d));
+    let unchanged = generated_body.is_some_and(|g| normalize(g) == normalize(&body));
+    if unchanged {
+        out.push(Warning {
+            line: None,
+            rule: "unchanged",
+            message: "the draft is the generated one, unchanged: write your answer".into(),
+        });
+    } else if d.new_lines.is_empty() {
+        out.push(Warning {
+            line: None,
+            rule: "no-new-text",
+            message: "the draft has no new text, only the quote".into(),
+        });
+    }
+    out
+}
 
-    let first_quoted = kinds.iter().position(|k| *k == Kind::Quoted);
-    let new_lines: Vec<usize> = (0..lines.len()).filter(|&i| kinds[i] == Kind::New).collect();
+/// How many lines of the body are the user's own text (not quoted, not the
+/// attribution, not blank, not the user's signature; trailers count).
+pub fn new_text_lines(draft_body: &str, generated_body: Option<&str>) -> usize {
+    let body = draft_body.replace("\r\n", "\n");
+    let lines: Vec<&str> = body.lines().collect();
+    Classified::new(&lines, generated_body).new_lines.len()
+}
 
-    // top-posting
-    if let Some(fq) = first_quoted {
-        let above = new_lines.iter().filter(|&&i| i < fq).count();
-        let below = new_lines.iter().filter(|&&i| i > fq).count();
-        if above > 0 && below == 0 {
-            out.push(Warning {
-                line: Some(new_lines[0] + 1),
-                rule: "top-posting",
-                message: "all the new text is above the quote: answer below the lines you reply to, and trim the rest"
-                    .into(),
-            });
+/// The body's lines, each with its kind.
+struct Classified<'a> {
+    lines: &'a [&'a str],
+    kinds: Vec<Kind>,
+    first_quoted: Option<usize>,
+    new_lines: Vec<usize>,
+}
+
+impl<'a> Classified<'a> {
+    fn new(lines: &'a [&'a str], generated_body: Option<&str>) -> Classified<'a> {
+        let generated_attribution = generated_body.and_then(|g| {
+            let first = g.lines().next()?;
+            (!first.starts_with('>') && !first.trim().is_empty()).then(|| first.trim_end().to_string())
+        });
+        let kinds = classify(lines, generated_attribution.as_deref());
+        let first_quoted = kinds.iter().position(|k| *k == Kind::Quoted);
+        let new_lines = (0..lines.len()).filter(|&i| kinds[i] == Kind::New).collect();
+        Classified {
+            lines,
+            kinds,
+            first_quoted,
+            new_lines,
         }
     }
+}
 
-    // untrimmed-quote
-    let original_keys: Vec<(usize, String)> = match (original_text, generated_body) {
+fn top_posting(d: &Classified) -> Option<Warning> {
+    let fq = d.first_quoted?;
+    let above = d.new_lines.iter().filter(|&&i| i < fq).count();
+    let below = d.new_lines.iter().filter(|&&i| i > fq).count();
+    (above > 0 && below == 0).then(|| Warning {
+        line: Some(d.new_lines[0] + 1),
+        rule: "top-posting",
+        message: "all the new text is above the quote: answer below the lines you reply to, and trim the rest".into(),
+    })
+}
+
+fn untrimmed_quote(d: &Classified, generated_body: Option<&str>, original_text: Option<&str>) -> Option<Warning> {
+    let mut original_keys: Vec<(usize, String)> = match (original_text, generated_body) {
         (Some(o), _) => {
             let o = o.replace("\r\n", "\n");
             crate::reply::quote::cut_signature(&o)
@@ -99,102 +145,83 @@ pub fn check(draft_body: &str, generated_body: Option<&str>, original_text: Opti
             .collect(),
         (None, None) => Vec::new(),
     };
-    let mut original_keys = original_keys;
     original_keys.sort();
     original_keys.dedup();
-    if original_keys.len() >= 4 && new_lines.len() < 3 {
-        let quoted: std::collections::HashSet<(usize, String)> = lines
-            .iter()
-            .zip(&kinds)
-            .filter(|(_, k)| **k == Kind::Quoted)
-            .filter_map(|(l, _)| key(l, 1))
-            .collect();
-        let kept = original_keys.iter().filter(|k| quoted.contains(*k)).count();
-        let pct = kept * 100 / original_keys.len();
-        if kept * 5 > original_keys.len() * 4 {
-            out.push(Warning {
-                line: first_quoted.map(|i| i + 1),
-                rule: "untrimmed-quote",
-                message: format!(
-                    "{pct}% of the original is quoted for {} new line(s): cut what you do not answer",
-                    new_lines.len()
-                ),
-            });
-        }
+    if original_keys.len() < 4 || d.new_lines.len() >= 3 {
+        return None;
     }
+    let quoted: std::collections::HashSet<(usize, String)> = d
+        .lines
+        .iter()
+        .zip(&d.kinds)
+        .filter(|(_, k)| **k == Kind::Quoted)
+        .filter_map(|(l, _)| key(l, 1))
+        .collect();
+    let kept = original_keys.iter().filter(|k| quoted.contains(*k)).count();
+    let pct = kept * 100 / original_keys.len();
+    (kept * 5 > original_keys.len() * 4).then(|| Warning {
+        line: d.first_quoted.map(|i| i + 1),
+        rule: "untrimmed-quote",
+        message: format!(
+            "{pct}% of the original is quoted for {} new line(s): cut what you do not answer",
+            d.new_lines.len()
+        ),
+    })
+}
 
-    // quoted-signature
-    for (i, l) in lines.iter().enumerate() {
-        if kinds[i] != Kind::Quoted {
-            continue;
-        }
-        let (_, rest) = split_markers(l);
+fn quoted_signature(d: &Classified) -> Option<Warning> {
+    let i = (0..d.lines.len()).find(|&i| {
+        let (_, rest) = split_markers(d.lines[i]);
         let rest = rest.strip_prefix(' ').unwrap_or(rest);
-        if rest.trim_end() == "--" {
-            out.push(Warning {
-                line: Some(i + 1),
-                rule: "quoted-signature",
-                message: "a quoted signature remains: cut it (from the \"-- \" line)".into(),
-            });
-            break;
-        }
-    }
+        d.kinds[i] == Kind::Quoted && rest.trim_end() == "--"
+    })?;
+    Some(Warning {
+        line: Some(i + 1),
+        rule: "quoted-signature",
+        message: "a quoted signature remains: cut it (from the \"-- \" line)".into(),
+    })
+}
 
-    // long-line (new text only)
-    for &i in &new_lines {
-        let l = lines[i];
+/// New text over [`MAX_COLUMNS`] (trailers and unbreakable lines such as
+/// URLs excepted).
+fn long_lines<'a>(d: &'a Classified) -> impl Iterator<Item = Warning> + 'a {
+    d.new_lines.iter().filter_map(move |&i| {
+        let l = d.lines[i];
         let cols = columns(l);
-        if cols > MAX_COLUMNS && l.trim().contains(char::is_whitespace) && !is_trailer(l) {
-            out.push(Warning {
-                line: Some(i + 1),
-                rule: "long-line",
-                message: format!("{cols} columns: wrap new text at {MAX_COLUMNS} (75 is usual)"),
-            });
-        }
-    }
-
-    // line-over-998 (any line)
-    for (i, l) in lines.iter().enumerate() {
-        if l.len() > MAX_LINE_BYTES {
-            out.push(Warning {
-                line: Some(i + 1),
-                rule: "line-over-998",
-                message: format!(
-                    "{} bytes: mail lines may not exceed {MAX_LINE_BYTES} bytes (RFC 5322)",
-                    l.len()
-                ),
-            });
-        }
-    }
-
-    // html (new text and the user's signature)
-    if let Some(i) = (0..lines.len())
-        .filter(|&i| matches!(kinds[i], Kind::New | Kind::Signature))
-        .find(|&i| has_html(lines[i]))
-    {
-        out.push(Warning {
+        (cols > MAX_COLUMNS && l.trim().contains(char::is_whitespace) && !is_trailer(l)).then(|| Warning {
             line: Some(i + 1),
-            rule: "html",
-            message: "HTML markup in the draft: mailing lists take plain text only".into(),
-        });
-    }
+            rule: "long-line",
+            message: format!("{cols} columns: wrap new text at {MAX_COLUMNS} (75 is usual)"),
+        })
+    })
+}
 
-    // unchanged / no-new-text
-    let unchanged = generated_body.is_some_and(|g| normalize(g) == normalize(&body));
-    if unchanged {
-        out.push(Warning {
-            line: None,
-            rule: "unchanged",
-            message: "the draft is the generated one, unchanged: write your answer".into(),
-        });
-    } else if new_lines.is_empty() {
-        out.push(Warning {
-            line: None,
-            rule: "no-new-text",
-            message: "the draft has no new text, only the quote".into(),
-        });
-    }
-    out
+/// Any line over [`MAX_LINE_BYTES`].
+fn lines_over_998<'a>(d: &'a Classified) -> impl Iterator<Item = Warning> + 'a {
+    d.lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.len() > MAX_LINE_BYTES)
+        .map(|(i, l)| Warning {
+            line: Some(i + 1),
+            rule: "line-over-998",
+            message: format!(
+                "{} bytes: mail lines may not exceed {MAX_LINE_BYTES} bytes (RFC 5322)",
+                l.len()
+            ),
+        })
+}
+
+/// HTML in the new text or the user's signature.
+fn html(d: &Classified) -> Option<Warning> {
+    let i = (0..d.lines.len())
+        .filter(|&i| matches!(d.kinds[i], Kind::New | Kind::Signature))
+        .find(|&i| has_html(d.lines[i]))?;
+    Some(Warning {
+        line: Some(i + 1),
+        rule: "html",
+        message: "HTML markup in the draft: mailing lists take plain text only".into(),
+    })
 }
 
 fn classify(lines: &[&str], generated_attribution: Option<&str>) -> Vec<Kind> {
