@@ -1,7 +1,7 @@
 complete -c ksreply -l resume -d 'Go on with a saved draft: edit (unless --no-edit), confirm and send it' -r -F
 complete -c ksreply -l check -d 'Check a draft\'s netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it' -r -F
 complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
-complete -c ksreply -l draft -d 'Where to write the draft (default: a new file in the drafts directory)' -r -F
+complete -c ksreply -l draft -d 'Where to write the draft (default: a new file in the drafts directory); an existing file is never overwritten without --force' -r -F
 complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
 public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
 sender\t'Only the author (Reply-To, else From)'"
@@ -36,6 +36,7 @@ complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page
 complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...)'
 complete -c ksreply -l body-only -d 'With --print: only the body (attribution and quote), e.g. for an aerc template'
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'
+complete -c ksreply -l force -d 'With --draft: replace an existing file'
 complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
 complete -c ksreply -l quote-attachments -d 'Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments'
 complete -c ksreply -l no-quote -d 'Do not quote the original (no attribution either)'

@@ -167,7 +167,7 @@ pub struct Cli {
     pub message: Option<String>,
 
     /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
-    #[arg(long, value_name = "DRAFT", conflicts_with_all = ["print", "git_send_email", "mailto", "draft"])]
+    #[arg(long, value_name = "DRAFT", conflicts_with_all = ["print", "mailto", "draft"])]
     pub resume: Option<PathBuf>,
 
     /// Check a draft's netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it.
@@ -260,9 +260,13 @@ pub struct OutputArgs {
     #[arg(long)]
     pub headers_only: bool,
 
-    /// Where to write the draft (default: a new file in the drafts directory).
+    /// Where to write the draft (default: a new file in the drafts directory); an existing file is never overwritten without --force.
     #[arg(long, value_name = "PATH")]
     pub draft: Option<PathBuf>,
+
+    /// With --draft: replace an existing file.
+    #[arg(long, requires = "draft")]
+    pub force: bool,
 }
 
 /// What the reply says and to whom.

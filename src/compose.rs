@@ -7,10 +7,12 @@
 //! and the message says where, with the command to resume.
 
 use crate::config::GitConfig;
-use crate::draft::Draft;
+use crate::draft::{self, Draft};
 use crate::editor;
 use crate::error::{Error, Kind, Result};
+use crate::message::address::Addr;
 use crate::output::{self, DryRunReport, SentReport};
+use crate::reply::check;
 use crate::send::{self, git_send_email, SendOverrides};
 use crate::text;
 use sha2::{Digest, Sha256};
@@ -32,6 +34,13 @@ pub struct Session {
     pub overrides: SendOverrides,
     /// Print the outcome (sent or dry run) as JSON.
     pub json: bool,
+    /// The user's From now (`--from`, else git config): fills a resumed
+    /// draft that has none.
+    pub from: Option<Addr>,
+    /// `--from` was given: a resumed draft is sent as that address.
+    pub from_flag: bool,
+    /// Every address of the user's (`--from`, sendemail.from, user.email).
+    pub me: Vec<String>,
 }
 
 enum Choice {
@@ -40,21 +49,26 @@ enum Choice {
     PrintCommand,
     SaveQuit,
     Discard,
+    /// Ctrl-C at the question.
+    Interrupted,
 }
 
 /// Run the path for the draft at `path`. `generated` is what ksreply wrote
 /// there (None when resuming), to notice a draft the user did not touch.
+/// Whatever fails, the draft stays on disk and the error says where.
 pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Session) -> Result<()> {
     let keep_note = |e: Error| keep_draft_error(e, path);
+    if generated.is_none() {
+        adopt_resumed(path, opts).map_err(keep_note)?;
+    }
+    let generated_body = generated.and_then(|g| Draft::parse(g).ok()).map(|d| d.body);
     let mut edit_now = !opts.no_edit;
     loop {
         if edit_now {
             let editor = editor::resolve().map_err(keep_note)?;
             editor::edit(&editor, path).map_err(keep_note)?;
         }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::usage(format!("cannot read the draft {}: {e}", path.display())))
-            .map_err(keep_note)?;
+        let bytes = read_as_lf(path).map_err(keep_note)?;
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(keep_note(Error::aborted("the draft is empty: nothing sent")));
         }
@@ -63,7 +77,7 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
         }
         let mut draft = Draft::parse(&bytes).map_err(keep_note)?;
         fix_threading(&mut draft);
-        run_check(path, &bytes, &draft, generated, opts).map_err(keep_note)?;
+        run_check(path, &bytes, &draft, generated_body.as_deref(), opts).map_err(keep_note)?;
         let from = draft
             .from
             .clone()
@@ -83,10 +97,17 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
         if opts.dry_run {
             return print_dry_run(&from.email, &rcpts, &message, config, opts);
         }
+        // A quote alone is never sent, whatever the flags (trailers count
+        // as new text).
+        if check::new_text_lines(&draft.body, generated_body.as_deref()) == 0 {
+            return Err(keep_note(Error::aborted(
+                "the draft has no new text, only the quote: nothing sent (write your answer, then --resume)",
+            )));
+        }
         let choice = if opts.yes {
             Choice::Send
         } else if editor::have_terminal() {
-            show_summary(&draft);
+            show_summary(&draft, &rcpts);
             ask()
         } else {
             return Err(keep_note(Error::aborted(
@@ -94,21 +115,9 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
             )));
         };
         match choice {
-            Choice::Send => {
-                return send_and_file(path, &draft, &from.email, &rcpts, &message, &message_id, config, opts)
-            }
+            Choice::Send => return send_and_file(path, &from.email, &rcpts, &message, &message_id, config, opts),
             Choice::Edit => edit_now = true,
-            Choice::PrintCommand => {
-                let emails =
-                    |v: &[crate::message::address::Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
-                let cmd = git_send_email::command(
-                    draft.in_reply_to.as_deref(),
-                    &emails(&draft.to),
-                    &emails(&draft.cc),
-                    &path.display().to_string(),
-                );
-                return output::stdout(cmd.as_bytes());
-            }
+            Choice::PrintCommand => return print_git_send_email(path, &draft),
             Choice::SaveQuit => {
                 output::note(&format!("draft saved: {}", path.display()));
                 output::note(&format!(
@@ -122,15 +131,76 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
                 output::note("draft discarded");
                 return Ok(());
             }
+            Choice::Interrupted => {
+                return Err(keep_note(Error::new(Kind::Interrupted, "interrupted: nothing sent")));
+            }
         }
     }
 }
 
+/// A resumed draft is the user's own reply: without a From it gets the
+/// user's address now; one from somebody else (a received message passed
+/// by mistake) is refused unless `--from` says to send it as the user.
+fn adopt_resumed(path: &Path, opts: &Session) -> Result<()> {
+    let bytes = read_as_lf(path)?;
+    let draft = Draft::parse(&bytes)?;
+    let mine = |a: &Addr| opts.me.iter().any(|m| m.eq_ignore_ascii_case(&a.email));
+    let new_from = match (&draft.from, &opts.from) {
+        (None, Some(me)) => me,
+        (None, None) => {
+            return Err(Error::usage(
+                "the draft has no From: set sendemail.from, or user.name and user.email, in git config, or use --from",
+            ))
+        }
+        (Some(f), Some(me)) if opts.from_flag && !f.email.eq_ignore_ascii_case(&me.email) => me,
+        // Without any address of the user's known there is nothing to
+        // compare with: the draft's From stands.
+        (Some(f), _) if !opts.me.is_empty() && !mine(f) && !opts.from_flag => {
+            return Err(Error::usage(format!(
+                "the draft is from {}, not from you: not sending somebody else's message (use --from to send it as yourself)",
+                f.display()
+            )))
+        }
+        (Some(_), _) => return Ok(()),
+    };
+    draft::write_atomic(path, &draft::with_from(&bytes, new_from))?;
+    output::note(&format!("From: {} (written into the draft)", new_from.display()));
+    Ok(())
+}
+
+/// The draft file's bytes with LF line ends. An editor that saved CRLF
+/// (vim with fileformat=dos) is undone on disk too: the draft is LF, always.
+fn read_as_lf(path: &Path) -> Result<Vec<u8>> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::usage(format!("cannot read the draft {}: {e}", path.display())))?;
+    if !bytes.contains(&b'\r') {
+        return Ok(bytes);
+    }
+    let lf = String::from_utf8_lossy(&bytes).replace("\r\n", "\n").into_bytes();
+    draft::write_atomic(path, &lf)?;
+    Ok(lf)
+}
+
+/// "print the git send-email command": for the draft as it is, to exactly
+/// its To, Cc and Bcc. git send-email would transmit a Bcc header and add
+/// addresses it finds in the body, so a draft with Bcc is handed over as a
+/// copy without that header, and --suppress-cc=all keeps the body out.
+pub fn print_git_send_email(path: &Path, draft: &Draft) -> Result<()> {
+    let file = if draft.bcc.is_empty() {
+        path.to_path_buf()
+    } else {
+        let copy = path.with_extension("git-send-email.eml");
+        draft::write_atomic(&copy, &draft::without_bcc(&std::fs::read(path).unwrap_or_default()))?;
+        copy
+    };
+    let cmd = git_send_email::command_for_draft(draft, &file.display().to_string());
+    output::stdout(cmd.as_bytes())
+}
+
 /// The netiquette check of the edited draft: warnings on stderr before the
 /// confirmation; with --strict any warning refuses the send.
-fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated: Option<&[u8]>, opts: &Session) -> Result<()> {
-    let generated_body = generated.and_then(|g| Draft::parse(g).ok()).map(|d| d.body);
-    let warnings = crate::reply::check::check(&draft.body, generated_body.as_deref(), opts.original_text.as_deref());
+fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated_body: Option<&str>, opts: &Session) -> Result<()> {
+    let warnings = check::check(&draft.body, generated_body, opts.original_text.as_deref());
     let offset = crate::draft::body_line_offset(bytes);
     let name = path.display().to_string();
     for w in &warnings {
@@ -182,21 +252,27 @@ fn new_message_id(from: &str, now: i64, path: &Path) -> String {
     format!("{now}.{hex}.ksreply@{domain}")
 }
 
-/// What will be sent, on the terminal before the question. Every name,
-/// address and the subject are message data: shown, never interpreted.
-fn show_summary(d: &Draft) {
-    let list = |v: &[crate::message::address::Addr]| v.iter().map(|a| a.display()).collect::<Vec<_>>().join(", ");
+/// What will be sent, on the terminal before the question: the addresses
+/// that go into the envelope (Bcc included; none that is then dropped),
+/// and every name, address and the subject shown, never interpreted.
+fn show_summary(d: &Draft, rcpts: &[String]) {
+    let list = |v: &[Addr]| {
+        v.iter()
+            .filter(|a| a.is_plausible())
+            .map(|a| a.display())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let line = |label: &str, value: &str| eprintln!("{label:<9}{}", text::for_terminal(value));
     eprintln!();
     if let Some(f) = &d.from {
         line("From:", &f.display());
     }
     line("To:", &list(&d.to));
-    if !d.cc.is_empty() {
-        line("Cc:", &list(&d.cc));
-    }
-    if !d.bcc.is_empty() {
-        line("Bcc:", &list(&d.bcc));
+    for (label, v) in [("Cc:", &d.cc), ("Bcc:", &d.bcc)] {
+        if v.iter().any(|a| a.is_plausible()) {
+            line(label, &list(v));
+        }
     }
     line("Subject:", &d.subject);
     let (quoted, new) = d.body.lines().fold((0, 0), |(q, n), l| {
@@ -209,6 +285,7 @@ fn show_summary(d: &Draft) {
         }
     });
     eprintln!("Body:    {new} new lines, {quoted} quoted lines");
+    eprintln!("Goes to: {} recipient(s)", rcpts.len());
 }
 
 fn ask() -> Choice {
@@ -219,18 +296,33 @@ fn ask() -> Choice {
         "save and quit",
         "discard",
     ];
-    let picked = dialoguer::Select::new()
-        .with_prompt("Send this reply?")
-        .items(&items)
-        .default(0)
-        .interact_on_opt(&dialoguer::console::Term::stderr());
+    // Ctrl-C arrives as a key in the menu's raw mode; console then raises
+    // SIGINT. Ignored here, it comes back as an error, and the terminal is
+    // restored and the draft named instead of dying with a hidden cursor.
+    let term = dialoguer::console::Term::stderr();
+    let picked = {
+        let _guard = editor::IgnoreInterrupts::new();
+        dialoguer::Select::new()
+            .with_prompt("Send this reply?")
+            .items(&items)
+            .default(0)
+            .interact_on_opt(&term)
+    };
     match picked {
         Ok(Some(0)) => Choice::Send,
         Ok(Some(1)) => Choice::Edit,
         Ok(Some(2)) => Choice::PrintCommand,
         Ok(Some(4)) => Choice::Discard,
-        // Escape, Ctrl-C or a terminal error: keep the draft.
-        _ => Choice::SaveQuit,
+        Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
+            let _ = term.show_cursor();
+            eprintln!();
+            Choice::Interrupted
+        }
+        // Escape, "save and quit" or a terminal error: keep the draft.
+        _ => {
+            let _ = term.show_cursor();
+            Choice::SaveQuit
+        }
     }
 }
 
@@ -256,10 +348,8 @@ fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfi
     output::stdout(out.as_bytes())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn send_and_file(
     path: &Path,
-    draft: &Draft,
     from: &str,
     rcpts: &[String],
     message: &[u8],
@@ -267,7 +357,6 @@ fn send_and_file(
     config: &GitConfig,
     opts: &Session,
 ) -> Result<()> {
-    let _ = draft;
     let keep_note = |e: Error| keep_draft_error(e, path);
     let transport =
         send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides).map_err(keep_note)?;

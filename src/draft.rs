@@ -307,7 +307,7 @@ pub fn file_name_for(id: Option<&str>) -> String {
 /// `NAME.eml`, then `NAME-2.eml`, ... Created with mode 0600: a draft is
 /// private until sent.
 pub fn write_new(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
-    fs::create_dir_all(dir).map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))?;
+    create_private_dir(dir)?;
     let stem = name.strip_suffix(".eml").unwrap_or(name);
     for n in 1..1000 {
         let candidate = if n == 1 {
@@ -318,8 +318,12 @@ pub fn write_new(dir: &Path, name: &str, data: &[u8]) -> Result<PathBuf> {
         let path = dir.join(candidate);
         match open_new(&path) {
             Ok(mut f) => {
-                f.write_all(data)
-                    .map_err(|e| Error::usage(format!("cannot write {}: {e}", path.display())))?;
+                // A full disk must not leave a truncated draft behind.
+                if let Err(e) = f.write_all(data).and_then(|_| f.sync_all()) {
+                    drop(f);
+                    let _ = fs::remove_file(&path);
+                    return Err(Error::usage(format!("cannot write {}: {e}", path.display())));
+                }
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
@@ -343,12 +347,102 @@ fn open_new(path: &Path) -> std::io::Result<fs::File> {
     o.open(path)
 }
 
-/// Write (or replace) the draft at an explicit path.
-pub fn write_at(path: &Path, data: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| Error::usage(format!("cannot create {}: {e}", parent.display())))?;
+/// Write the draft at an explicit path: never over an existing file (the
+/// user's reply, or a symlink planted there) unless `replace`.
+pub fn write_at(path: &Path, data: &[u8], replace: bool) -> Result<()> {
+    if !replace && fs::symlink_metadata(path).is_ok() {
+        return Err(Error::usage(format!(
+            "{} exists: not overwritten (use --force to replace it)",
+            path.display()
+        )));
     }
-    fs::write(path, data).map_err(|e| Error::usage(format!("cannot write draft {}: {e}", path.display())))
+    write_atomic(path, data)
+}
+
+/// Replace `path` with `data` all at once: a new 0600 file beside it,
+/// written and synced, then renamed over it. A full disk or a crash leaves
+/// the old file whole, and a symlink at `path` is replaced, not followed.
+pub fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {
+    let dir = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(d) => d.to_path_buf(),
+        None => PathBuf::from("."),
+    };
+    create_private_dir(&dir)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let fail = |e: std::io::Error| Error::usage(format!("cannot write {}: {e}", path.display()));
+    for n in 0..100 {
+        let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        let mut f = match open_new(&tmp) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(fail(e)),
+        };
+        let written = f.write_all(data).and_then(|_| f.sync_all());
+        drop(f);
+        if let Err(e) = written.and_then(|_| fs::rename(&tmp, path)) {
+            let _ = fs::remove_file(&tmp);
+            return Err(fail(e));
+        }
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "cannot write {}: no free temporary name",
+        path.display()
+    )))
+}
+
+/// Create `dir` (and its parents) private to the user: 0700 whatever the
+/// umask, for the directories ksreply creates.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    let mut b = fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+        .map_err(|e| Error::usage(format!("cannot create {}: {e}", dir.display())))
+}
+
+/// The draft file with its From header (and continuation lines) replaced by
+/// `from`, put first; the rest of the file byte for byte.
+pub fn with_from(data: &[u8], from: &Addr) -> Vec<u8> {
+    let mut out = String::new();
+    write_address_header(&mut out, "From", std::slice::from_ref(from));
+    let mut out = out.into_bytes();
+    out.extend_from_slice(&without_header(data, "from"));
+    out
+}
+
+/// The draft file without its Bcc header: what git send-email may be given.
+pub fn without_bcc(data: &[u8]) -> Vec<u8> {
+    without_header(data, "bcc")
+}
+
+/// `data` without the header field `name` (lower-case) and its folded
+/// continuation lines; the body untouched.
+fn without_header(data: &[u8], name: &str) -> Vec<u8> {
+    let (head, _) = split(data);
+    let body_start = body_offset(data).unwrap_or(data.len());
+    let mut out = Vec::with_capacity(data.len());
+    let mut dropping = false;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let continuation = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if !continuation {
+            let field = line.split(|&b| b == b':').next().unwrap_or(b"");
+            dropping = line.contains(&b':') && field.trim_ascii().eq_ignore_ascii_case(name.as_bytes());
+        }
+        if !dropping {
+            out.extend_from_slice(line);
+        }
+    }
+    out.extend_from_slice(&data[head.len()..body_start.max(head.len())]);
+    out.extend_from_slice(&data[body_start.min(data.len())..]);
+    out
 }
 
 #[cfg(test)]

@@ -25,6 +25,21 @@ pub fn resolve() -> Result<String> {
     Ok(editor)
 }
 
+/// Fail before any work when the editor cannot run: with no editor
+/// configured (GIT_EDITOR, core.editor, VISUAL, EDITOR) git falls back to
+/// `vi`, which without a terminal would only paint escape codes into a
+/// pipe. An editor the user chose (a script, a GUI editor) is always tried.
+pub fn ensure_usable(config: &crate::config::GitConfig) -> Result<()> {
+    let set = |v: &str| std::env::var_os(v).is_some_and(|x| !x.is_empty());
+    let chosen = set("GIT_EDITOR") || set("VISUAL") || set("EDITOR") || config.get("core.editor").is_some();
+    if chosen || OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok() {
+        return Ok(());
+    }
+    Err(Error::usage(
+        "no terminal for the editor and no editor configured: use --no-edit or --print to run without one, or set core.editor",
+    ))
+}
+
 /// Edit `path` with `editor`. The editor gets the terminal (`/dev/tty`) as
 /// its input and output even when our stdin is a pipe (the mutt/aerc
 /// filter case); without a terminal (scripts, tests) it inherits ours.
@@ -42,9 +57,16 @@ pub fn edit(editor: &str, path: &Path) -> Result<()> {
             .map_err(|e| Error::aborted(format!("cannot use the terminal: {e}")))?;
         cmd.stdin(Stdio::from(tty)).stdout(Stdio::from(out));
     }
-    let status = cmd
-        .status()
+    let mut child = cmd
+        .spawn()
         .map_err(|e| Error::aborted(format!("cannot run the editor `{editor}`: {e}")))?;
+    // As git does: while the editor runs, Ctrl-C and Ctrl-\ are the
+    // editor's business; ksreply waits instead of dying under it.
+    let status = {
+        let _guard = IgnoreInterrupts::new();
+        child.wait()
+    }
+    .map_err(|e| Error::aborted(format!("cannot wait for the editor `{editor}`: {e}")))?;
     if !status.success() {
         let how = match status.code() {
             Some(c) => format!("exit status {c}"),
@@ -64,4 +86,41 @@ pub fn have_terminal() -> bool {
     std::io::stderr().is_terminal()
         && (std::io::stdin().is_terminal() || std::io::stdout().is_terminal())
         && OpenOptions::new().read(true).write(true).open("/dev/tty").is_ok()
+}
+
+/// SIGINT and SIGQUIT ignored while it lives (the editor's run, the menu),
+/// restored when dropped. Set after the editor was spawned, so the editor
+/// itself starts with the default handlers.
+pub struct IgnoreInterrupts {
+    saved: [(libc::c_int, libc::sighandler_t); 2],
+}
+
+impl IgnoreInterrupts {
+    pub fn new() -> IgnoreInterrupts {
+        let ignore = |sig| {
+            // SAFETY: signal(2) with SIG_IGN installs no Rust code as a
+            // handler; the old disposition is restored in Drop.
+            (sig, unsafe { libc::signal(sig, libc::SIG_IGN) })
+        };
+        IgnoreInterrupts {
+            saved: [ignore(libc::SIGINT), ignore(libc::SIGQUIT)],
+        }
+    }
+}
+
+impl Default for IgnoreInterrupts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        for (sig, old) in self.saved {
+            if old != libc::SIG_ERR {
+                // SAFETY: puts back the disposition signal(2) returned.
+                unsafe { libc::signal(sig, old) };
+            }
+        }
+    }
 }

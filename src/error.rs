@@ -19,6 +19,8 @@ pub enum Kind {
     Aborted,
     /// 6: the netiquette check failed under `--strict`.
     Check,
+    /// 130: interrupted (Ctrl-C at the confirmation), as a shell reports SIGINT.
+    Interrupted,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
             Kind::Send => 4,
             Kind::Aborted => 5,
             Kind::Check => 6,
+            Kind::Interrupted => 130,
         }
     }
 }

@@ -35,6 +35,7 @@ fn run(plan: &Plan, message: Option<&str>) -> ksreply::error::Result<()> {
         Mode::Save => modes::save_only(plan),
         Mode::Compose(session) => modes::compose(plan, session),
         Mode::Resume { draft, session } => modes::resume(plan, draft, session),
+        Mode::DraftCommand { draft } => modes::draft_command(draft),
         Mode::Check { draft, strict } => modes::check(plan, draft, *strict),
         Mode::PlainText(quote) => modes::plain_text(message, quote),
         Mode::Generate(what) => modes::generate(*what),

@@ -98,7 +98,7 @@ pub fn git_send_email(plan: &Plan) -> Result<()> {
     let d = draft_reply(plan)?;
     let path = save(plan, &d)?;
     let named = match (&plan.draft_file, &path) {
-        (DraftFile::At(p), _) | (_, Some(p)) => p.display().to_string(),
+        (DraftFile::At { path: p, .. } | DraftFile::Existing(p), _) | (_, Some(p)) => p.display().to_string(),
         _ => "/path/to/YOUR_REPLY".into(),
     };
     let cmd = git_send_email::command(
@@ -161,6 +161,12 @@ pub fn compose(plan: &Plan, session: &Session) -> Result<()> {
 /// `--resume DRAFT`.
 pub fn resume(plan: &Plan, draft: &Path, session: &Session) -> Result<()> {
     compose::run(draft, None, &plan.config, session)
+}
+
+/// `--resume DRAFT --git-send-email`.
+pub fn draft_command(path: &Path) -> Result<()> {
+    let data = std::fs::read(path).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
+    compose::print_git_send_email(path, &Draft::parse(&data)?)
 }
 
 /// `--check DRAFT [MESSAGE]`: the netiquette warnings, as
@@ -271,17 +277,19 @@ fn load_message(src: &Source) -> Result<Vec<u8>> {
 fn save(plan: &Plan, d: &Drafted) -> Result<Option<PathBuf>> {
     match &plan.draft_file {
         DraftFile::None => Ok(None),
-        DraftFile::At(p) => {
-            let parent_exists = p
+        // The user's own reply: named, never rewritten.
+        DraftFile::Existing(p) => Ok(Some(p.clone())),
+        DraftFile::At { path, replace } => {
+            let parent_exists = path
                 .parent()
                 .map(|dir| dir.as_os_str().is_empty() || dir.is_dir())
                 .unwrap_or(true);
             if matches!(plan.mode, crate::plan::Mode::GitSendEmail) && !parent_exists {
-                output::warn(&format!("{} not written: its directory does not exist", p.display()));
+                output::warn(&format!("{} not written: its directory does not exist", path.display()));
                 return Ok(None);
             }
-            draft::write_at(p, &d.rendered)?;
-            Ok(Some(p.clone()))
+            draft::write_at(path, &d.rendered, *replace)?;
+            Ok(Some(path.clone()))
         }
         DraftFile::New => {
             let dir = draft::default_dir()?;

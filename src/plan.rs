@@ -32,6 +32,9 @@ pub enum Mode {
     Compose(Session),
     /// `--resume DRAFT`: go on with a saved draft.
     Resume { draft: PathBuf, session: Session },
+    /// `--resume DRAFT --git-send-email`: the git send-email command that
+    /// sends a saved draft to exactly its recipients (the menu's choice).
+    DraftCommand { draft: PathBuf },
     /// `--check DRAFT [MESSAGE]`: the netiquette warnings of a draft.
     Check { draft: PathBuf, strict: bool },
     /// `--plain-text`: quote text that is not a message.
@@ -55,8 +58,12 @@ pub enum DraftFile {
     None,
     /// A new file in the drafts directory.
     New,
-    /// `--draft PATH`.
-    At(PathBuf),
+    /// `--draft PATH`; `replace` with `--force` (an existing file is
+    /// otherwise never overwritten).
+    At { path: PathBuf, replace: bool },
+    /// `--git-send-email --draft PATH` where PATH exists: it is the user's
+    /// reply, named in the command and left untouched.
+    Existing(PathBuf),
 }
 
 /// The message to reply to and how to get it.
@@ -98,17 +105,15 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
         crate::output::note(&config.origin);
     }
     let mode = mode(&cli, &config)?;
-    let needs_message = !matches!(mode, Mode::Resume { .. } | Mode::PlainText(_))
-        && !(matches!(mode, Mode::Check { .. }) && cli.message.is_none());
+    let needs_message = !matches!(
+        mode,
+        Mode::Resume { .. } | Mode::DraftCommand { .. } | Mode::PlainText(_)
+    ) && !(matches!(mode, Mode::Check { .. }) && cli.message.is_none());
     let source = match needs_message {
         true => Some(source(&cli, &config)?),
         false => None,
     };
-    let draft_file = match (&cli.output.draft, &mode) {
-        (Some(p), _) => DraftFile::At(p.clone()),
-        (None, Mode::GitSendEmail | Mode::Save | Mode::Compose(_)) => DraftFile::New,
-        (None, _) => DraftFile::None,
-    };
+    let draft_file = draft_file(&cli, &mode)?;
     let reply = reply_options(&cli, &config, &mode)?;
     let text_attachments = cli.reply.quote_attachments || config.get_bool("ksreply.quoteAttachments")?.unwrap_or(false);
     Ok(Plan {
@@ -120,6 +125,27 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
         reply,
         extract: ExtractOptions { text_attachments },
         draft_file,
+    })
+}
+
+/// Where the draft goes; an existing `--draft PATH` is refused now, before
+/// the message is even read, unless --force or --git-send-email.
+fn draft_file(cli: &Cli, mode: &Mode) -> Result<DraftFile> {
+    let path = match (&cli.output.draft, mode) {
+        (Some(p), _) => p.clone(),
+        (None, Mode::GitSendEmail | Mode::Save | Mode::Compose(_)) => return Ok(DraftFile::New),
+        (None, _) => return Ok(DraftFile::None),
+    };
+    let exists = std::fs::symlink_metadata(&path).is_ok();
+    Ok(match (exists, cli.output.force, mode) {
+        (true, false, Mode::GitSendEmail) => DraftFile::Existing(path),
+        (true, false, _) => {
+            return Err(Error::usage(format!(
+                "{} exists: not overwritten (use --force to replace it, or --resume to go on with it)",
+                path.display()
+            )))
+        }
+        (_, replace, _) => DraftFile::At { path, replace },
     })
 }
 
@@ -157,9 +183,10 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         _ if out.print => Some(Part::All),
         _ => None,
     };
+    let draft_command = cli.resume.is_some() && out.git_send_email;
     let outputs: Vec<&str> = [
         (part.is_some(), "--print"),
-        (out.git_send_email, "--git-send-email"),
+        (out.git_send_email && !draft_command, "--git-send-email"),
         (out.mailto, "--mailto"),
         (cli.input.plain_text, "--plain-text"),
         (cli.check.is_some(), "--check"),
@@ -179,7 +206,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
             "--body-only and --headers-only print part of the draft as text; with --json, use --print (the JSON has body and draft)",
         ));
     }
-    let sends = cli.resume.is_some() || outputs.is_empty();
+    let sends = (cli.resume.is_some() && !draft_command) || outputs.is_empty();
     if let (Some(flag), false) = (session_flag, sends) {
         return Err(Error::usage(format!(
             "{flag} is for sending a reply; {} only prints",
@@ -200,6 +227,9 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         }
         if !draft.is_file() {
             return Err(Error::input(format!("{}: no such draft", draft.display())));
+        }
+        if draft_command {
+            return Ok(Mode::DraftCommand { draft: draft.clone() });
         }
         return Ok(Mode::Resume {
             draft: draft.clone(),
@@ -252,7 +282,17 @@ fn session(cli: &Cli, config: &GitConfig) -> Result<Session> {
     if !cli.session.dry_run {
         send::transport_from_config(config, identity.as_deref(), &overrides)?;
     }
+    if !cli.session.no_edit {
+        crate::editor::ensure_usable(config)?;
+    }
+    let from = from_address(cli, config)?;
+    let mut me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
+    me.extend(config.identity(identity.as_deref()).map(|(_, e)| e));
+    me.extend(config.get("user.email").map(|e| e.trim().to_string()));
     Ok(Session {
+        from,
+        from_flag: cli.reply.from.is_some(),
+        me,
         no_edit: cli.session.no_edit,
         yes: cli.session.yes,
         dry_run: cli.session.dry_run,

@@ -326,10 +326,16 @@ fn verbose_never_prints_the_password() {
     let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml"))
         .unwrap();
     let secret = "hunter2-s3cret";
-    // Through a sendmail command: sent, and the password is nowhere.
+    // Through a sendmail command: sent, and the password is nowhere. (An
+    // untouched draft is never sent: the trailer is the new text.)
     let config =
         format!("[sendemail]\n\tsmtpUser = bob\n\tsmtpPass = {secret}\n\tsendmailCmd = \"cat > sent.eml; :\"\n");
-    let o = ksreply(&t, &["-vv", "--no-edit", "--yes", "-"], &seed, &config);
+    let o = ksreply(
+        &t,
+        &["-vv", "--no-edit", "--yes", "--trailer", "acked", "-"],
+        &seed,
+        &config,
+    );
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
@@ -345,7 +351,7 @@ fn verbose_never_prints_the_password() {
     );
     let o = ksreply(
         &t,
-        &["-vv", "--no-edit", "--yes", "--timeout", "5", "-"],
+        &["-vv", "--no-edit", "--yes", "--trailer", "acked", "--timeout", "5", "-"],
         &seed,
         &config,
     );

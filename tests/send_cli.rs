@@ -358,3 +358,268 @@ fn interrupt_keeps_the_draft() {
     );
     assert!(sink.messages().is_empty());
 }
+
+fn ksreply_in(env: &Env, editor: Option<&str>, args: &[&str]) -> Output {
+    let mut c = env.cmd(env!("CARGO_BIN_EXE_ksreply"));
+    if let Some(e) = editor {
+        c.env("GIT_EDITOR", e);
+    }
+    c.args(args).output().unwrap()
+}
+
+/// Where the body of a received message starts (after the first empty line).
+fn memchr_body(data: &[u8]) -> usize {
+    data.windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .unwrap_or(data.len())
+}
+
+/// The header block and the body of a received message (LF).
+fn head_and_body(r: &Received) -> (String, String) {
+    let t = text(r);
+    let (h, b) = t.split_once("\n\n").unwrap();
+    (h.to_string(), b.to_string())
+}
+
+/// Issue 18, points 1 and 7: an editor that saves CRLF and adds a Bcc and
+/// body lines git send-email would harvest (`Cc:`, `Reviewed-by:`). The
+/// draft stays LF on disk; the command printed for it (the menu's "print
+/// the git send-email command", here `--resume DRAFT --git-send-email`),
+/// run with the real git send-email, and ksreply's own send reach the
+/// same aiosmtpd with the same envelope, the same headers, no Bcc header,
+/// and byte-identical bodies.
+#[test]
+fn printed_command_and_own_send_deliver_the_same_bytes() {
+    let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+    let env = Env::new("same-bytes", &smtp_config(&sink));
+    let editor = env.script(
+        "editor.sh",
+        r#"sed -i -e 's/^Subject: /Bcc: Hidden One <hidden@example.org>\nSubject: /' "$1"
+printf '\nMy answer.\nCc: harvest@example.org\nReviewed-by: Some One <sob@example.org>\n' >> "$1"
+sed -i 's/$/\r/' "$1""#,
+    );
+    let o = ksreply_in(
+        &env,
+        Some(editor.to_str().unwrap()),
+        &["--dry-run", seed().to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let draft = env.drafts().pop().expect("the dry run keeps the draft");
+    let bytes = std::fs::read(&draft).unwrap();
+    assert!(!bytes.contains(&b'\r'), "the draft on disk is LF after the edit");
+    let copy = env.path().join("copy.eml");
+    std::fs::copy(&draft, &copy).unwrap();
+
+    let o = ksreply_in(&env, None, &["--resume", draft.to_str().unwrap(), "--git-send-email"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cmd = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        cmd.contains("--bcc=hidden@example.org") && cmd.contains("--suppress-cc=all"),
+        "{cmd}"
+    );
+    let cmd = cmd.replacen(
+        "git send-email \\\n",
+        &format!(
+            "git send-email --smtp-server=127.0.0.1 --smtp-server-port={} --confirm=never \\\n",
+            sink.port()
+        ),
+        1,
+    );
+    let g = env.cmd("sh").arg("-c").arg(&cmd).output().unwrap();
+    assert!(
+        g.status.success(),
+        "git send-email: {}",
+        String::from_utf8_lossy(&g.stderr)
+    );
+    let k = ksreply_in(&env, None, &["--resume", copy.to_str().unwrap(), "--no-edit", "--yes"]);
+    assert!(k.status.success(), "{}", String::from_utf8_lossy(&k.stderr));
+
+    let msgs = sink.messages();
+    assert_eq!(msgs.len(), 2);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    let (git_rcpt, ks_rcpt) = (sorted(msgs[0].rcpt_tos.clone()), sorted(msgs[1].rcpt_tos.clone()));
+    assert_eq!(git_rcpt, ks_rcpt);
+    assert_eq!(
+        ks_rcpt.len(),
+        9,
+        "8 recipients of the group reply and the Bcc: {ks_rcpt:?}"
+    );
+    assert!(ks_rcpt.contains(&"hidden@example.org".to_string()));
+    assert!(!ks_rcpt.iter().any(|r| r.contains("harvest") || r.contains("sob@")));
+    let ((gh, gb), (kh, kb)) = (head_and_body(&msgs[0]), head_and_body(&msgs[1]));
+    for h in [&gh, &kh] {
+        assert!(
+            !h.to_ascii_lowercase().contains("\nbcc:") && !h.contains("hidden@"),
+            "{h}"
+        );
+    }
+    for h in ["To", "Cc"] {
+        assert_eq!(
+            sorted(emails(&header(&gh, h).unwrap())),
+            sorted(emails(&header(&kh, h).unwrap())),
+            "{h}"
+        );
+    }
+    for h in ["Subject", "In-Reply-To", "References", "From"] {
+        assert_eq!(header(&gh, h), header(&kh, h), "{h}");
+    }
+    let raw_body = |r: &Received| r.data[memchr_body(&r.data)..].to_vec();
+    assert_eq!(raw_body(&msgs[0]), raw_body(&msgs[1]), "bodies byte for byte");
+    assert_eq!(gb, kb);
+    // The resumed copy lives outside the drafts directory: filed beside it.
+    let sent = list(&env.path().join("sent"));
+    assert_eq!(sent.len(), 1);
+    assert!(
+        !std::fs::read(&sent[0]).unwrap().contains(&b'\r'),
+        "the sent/ copy is LF"
+    );
+}
+
+/// Issue 18, point 3: `--draft PATH` never overwrites an existing file.
+#[test]
+fn an_existing_draft_path_is_never_overwritten() {
+    let env = Env::new("existing", "");
+    let mine = env.path().join("my-reply.eml");
+    std::fs::write(&mine, "My own words.\n").unwrap();
+    let seed = seed();
+    let s = seed.to_str().unwrap();
+    let m = mine.to_str().unwrap();
+    for args in [
+        &["--print", "--draft", m, s][..],
+        &["--draft", m, s][..],
+        &["--json", "--draft", m, s][..],
+    ] {
+        let o = ksreply_in(&env, Some("true"), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("exists: not overwritten"));
+        assert_eq!(std::fs::read_to_string(&mine).unwrap(), "My own words.\n", "{args:?}");
+    }
+    // public-inbox's instructions: the file is the user's reply, named as it is.
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--recipients", "public-inbox", "--git-send-email", "--draft", m, s],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).trim_end().ends_with(m));
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "My own words.\n");
+    // A symlink planted at PATH is not followed, even with --force.
+    let target = env.path().join("target.txt");
+    std::fs::write(&target, "precious\n").unwrap();
+    let link = env.path().join("link.eml");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let o = ksreply_in(&env, None, &["--print", "--draft", link.to_str().unwrap(), s]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--print", "--force", "--draft", link.to_str().unwrap(), s],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious\n");
+    assert!(!std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    // --force replaces a plain file.
+    let o = ksreply_in(&env, None, &["--print", "--force", "--draft", m, s]);
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(&mine).unwrap().starts_with("From: "));
+}
+
+/// Issue 18, point 4: what can be known before editing fails before the
+/// editor opens; a resumed draft without From gets the identity.
+#[test]
+fn problems_known_before_editing_fail_before_the_editor() {
+    let env = Env::new("before", "");
+    let marker = env.path().join("editor-ran");
+    let editor = env.script("editor.sh", &format!("touch '{}'", marker.display()));
+    let s = seed();
+    let s = s.to_str().unwrap();
+    // No identity at all.
+    std::fs::write(env.path().join(".gitconfig"), "").unwrap();
+    let o = ksreply_in(&env, Some(editor.to_str().unwrap()), &[s]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no From address"));
+    // A wrong encryption value.
+    let o = ksreply_in(
+        &env,
+        Some(editor.to_str().unwrap()),
+        &["--from", "me@example.org", "--smtp-encryption", "starttls", s],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    // No editor configured and no terminal: git's vi is never started.
+    let o = ksreply_in(&env, None, &["--from", "me@example.org", s]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("no terminal for the editor") && err.contains("--no-edit"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "no escape codes on stdout");
+    assert!(!marker.exists(), "the editor never ran");
+    assert!(env.drafts().is_empty(), "no draft was written");
+
+    // A draft without From: --resume fills it from --from, then git config.
+    let draft = env.path().join("no-from.eml");
+    let o = ksreply_in(&env, None, &["--print", "--draft", draft.to_str().unwrap(), s]);
+    assert!(o.status.success());
+    let mut text = std::fs::read_to_string(&draft).unwrap();
+    assert!(!text.starts_with("From:"));
+    text.push_str("\nMy answer.\n");
+    std::fs::write(&draft, &text).unwrap();
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--resume", draft.to_str().unwrap(), "--no-edit", "--dry-run"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "no identity yet: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(
+        env.path().join(".gitconfig"),
+        "[user]\n\tname = Late Me\n\temail = late@example.org\n",
+    )
+    .unwrap();
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--resume", draft.to_str().unwrap(), "--no-edit", "--dry-run"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("MAIL FROM: <late@example.org>"));
+    assert!(std::fs::read_to_string(&draft)
+        .unwrap()
+        .starts_with("From: Late Me <late@example.org>\n"));
+}
+
+/// Issue 18, point 6: an untouched draft is never sent, even with --yes;
+/// a draft from somebody else is not resumed without --from.
+#[test]
+fn untouched_or_foreign_drafts_are_never_sent() {
+    let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+    let env = Env::new("never", &smtp_config(&sink));
+    let o = ksreply_in(&env, None, &["--no-edit", "--yes", seed().to_str().unwrap()]);
+    assert_failed_with_draft_kept(&env, &o, 5, "no new text");
+    // A trailer is new text: the one-command review reply goes out.
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--no-edit", "--yes", "--trailer", "acked", seed().to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(sink.messages().len(), 1);
+    // Leon's message passed to --resume by mistake.
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--resume", seed().to_str().unwrap(), "--no-edit", "--yes"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not from you"));
+    assert_eq!(sink.messages().len(), 1, "nothing more was sent");
+}

@@ -54,6 +54,33 @@ pub fn command(in_reply_to: Option<&str>, to: &[String], cc: &[String], draft: &
     out
 }
 
+/// The command for a saved draft, to exactly its recipients: To, Cc and Bcc
+/// as arguments, and `--suppress-cc=all` so that git send-email adds
+/// nobody of its own (the From author, `Cc:` and `*-by:` lines of the body,
+/// cc-cmd). The draft file must carry no Bcc header: git would transmit it.
+pub fn command_for_draft(draft: &crate::draft::Draft, file: &str) -> String {
+    let emails = |v: &[crate::message::address::Addr]| {
+        v.iter()
+            .filter(|a| a.is_plausible())
+            .map(|a| a.email.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut out = command(
+        draft.in_reply_to.as_deref(),
+        &emails(&draft.to),
+        &emails(&draft.cc),
+        file,
+    );
+    let tail = out.rfind("  ").unwrap_or(out.len());
+    let mut extra = String::new();
+    for b in emails(&draft.bcc) {
+        let _ = writeln!(extra, "  --bcc={} \\", squote_maybe(&b));
+    }
+    extra.push_str("  --suppress-cc=all \\\n");
+    out.insert_str(tail, &extra);
+    out
+}
+
 /// The same command as an argument vector (for running it).
 pub fn argv(in_reply_to: Option<&str>, to: &[String], cc: &[String], draft: &str) -> Vec<String> {
     let mut v = vec!["send-email".to_string()];
