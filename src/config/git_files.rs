@@ -73,8 +73,7 @@ impl Context {
             .chain(READ_VARS)
             .filter_map(|name| std::env::var_os(name).map(|v| (name.to_string(), v)))
             .collect();
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let euid = unsafe { libc::geteuid() };
+        let euid = rustix::process::geteuid().as_raw();
         Ok(Context { cwd, vars, euid })
     }
 
