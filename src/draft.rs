@@ -10,7 +10,6 @@ use crate::error::{Error, Result};
 use crate::message::address::{self, Addr};
 use crate::message::msgid;
 use mail_builder::headers::message_id::MessageId;
-use mail_builder::headers::text::Text;
 use mail_builder::headers::Header;
 use mail_parser::{HeaderName, MessageParser};
 use sha2::{Digest, Sha256};
@@ -32,23 +31,52 @@ pub struct Draft {
     pub flowed: bool,
 }
 
+/// How header text is written. The draft file is for people: names and
+/// subjects as plain UTF-8. On the wire non-ASCII text is RFC 2047-encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Readable,
+    Wire,
+}
+
+/// Text a MIME parser would decode as an encoded-word (`=?cs?b?...?=`). Such
+/// text is hostile or at least ambiguous: written as it is, reading the
+/// draft back would turn it into something else (control characters, other
+/// addresses). It is always encoded, so it reads back as written.
+fn looks_encoded(s: &str) -> bool {
+    s.contains("=?")
+}
+
+/// RFC 2047 B encoded-words for `s` (UTF-8), each at most 75 characters,
+/// split on character boundaries and separated by a folding `\n `.
+fn encoded_words(s: &str) -> String {
+    use base64::Engine;
+    const MAX_BYTES: usize = 45; // 60 base64 characters + 12 of `=?UTF-8?B??=`
+    let mut words = Vec::new();
+    let mut start = 0;
+    while start < s.len() {
+        let mut end = (start + MAX_BYTES).min(s.len());
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&s.as_bytes()[start..end]);
+        words.push(format!("=?UTF-8?B?{b64}?="));
+        start = end;
+    }
+    words.join("\n ")
+}
+
 /// One mailbox as git send-email writes it (`Name <a@b>`, quoted only when
 /// the name has specials), so its `--suppress-cc=self` recognises the
-/// user's own From. Non-ASCII names are RFC 2047-encoded by mail-builder.
-fn render_mailbox(a: &Addr) -> String {
+/// user's own From.
+fn render_mailbox(a: &Addr, style: Style) -> String {
     // A name is message data: no control character may reach the header.
     let name = a.name.as_deref().map(crate::text::one_line);
     match name {
-        Some(n) if !n.is_ascii() => {
-            // An encoded word may not sit inside a quoted string (RFC 2047
-            // section 5), so the name is encoded as a phrase on its own.
-            let mut buf = Vec::new();
-            Text::new(n.as_str()).write_header(&mut buf, 0).expect("write to Vec");
-            let encoded = String::from_utf8_lossy(&buf)
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            format!("{encoded} <{}>", a.email)
+        // An encoded word may not sit inside a quoted string (RFC 2047
+        // section 5), so the name is encoded as a phrase on its own.
+        Some(n) if looks_encoded(&n) || (style == Style::Wire && !n.is_ascii()) => {
+            format!("{} <{}>", encoded_words(&n).replace("\n ", " "), a.email)
         }
         n => Addr {
             name: n,
@@ -59,16 +87,17 @@ fn render_mailbox(a: &Addr) -> String {
 }
 
 /// An address header, folded before an address that would pass 78 columns.
-fn write_address_header(out: &mut String, name: &str, list: &[Addr]) {
+fn write_address_header(out: &mut String, name: &str, list: &[Addr], style: Style) {
     out.push_str(name);
     out.push(':');
     let mut col = name.len() + 1;
     for (i, a) in list.iter().enumerate() {
-        let m = render_mailbox(a);
+        let m = render_mailbox(a, style);
+        let width = m.chars().count();
         if i > 0 {
             out.push(',');
             col += 1;
-            if col + 1 + m.len() > 78 {
+            if col + 1 + width > 78 {
                 out.push_str("\n\t");
                 col = 8;
             } else {
@@ -80,7 +109,34 @@ fn write_address_header(out: &mut String, name: &str, list: &[Addr]) {
             col += 1;
         }
         out.push_str(&m);
-        col += m.len();
+        col += width;
+    }
+    out.push('\n');
+}
+
+/// `Subject:` folded at spaces before column 78 (as mutt and git fold; a
+/// long ASCII subject is never encoded), or encoded-words where needed.
+fn write_subject(out: &mut String, subject: &str, style: Style) {
+    let subject = crate::text::one_line(subject);
+    out.push_str("Subject:");
+    if looks_encoded(&subject) || (style == Style::Wire && !subject.is_ascii()) {
+        out.push(' ');
+        out.push_str(&encoded_words(&subject));
+        out.push('\n');
+        return;
+    }
+    let mut col = "Subject:".len();
+    for (i, word) in subject.split(' ').enumerate() {
+        let width = word.chars().count();
+        // Fold before the space, never at the first word: unfolding gives
+        // the subject back exactly.
+        if i > 0 && col + 1 + width > 78 && col > "Subject:".len() + 1 {
+            out.push('\n');
+            col = 0;
+        }
+        out.push(' ');
+        out.push_str(word);
+        col += 1 + width;
     }
     out.push('\n');
 }
@@ -93,13 +149,18 @@ fn write_header(out: &mut Vec<u8>, name: &str, value: &impl Header) {
 }
 
 impl Draft {
-    /// Render the draft file (LF line endings).
+    /// Render the draft file (LF line endings): headers a person reads and
+    /// edits as plain UTF-8 text.
     pub fn render(&self) -> Vec<u8> {
+        self.render_in(Style::Readable)
+    }
+
+    fn render_in(&self, style: Style) -> Vec<u8> {
         let mut text = String::new();
         // Addresses that could break a header are not written at all.
         let clean = |v: &[Addr]| v.iter().filter(|a| a.is_plausible()).cloned().collect::<Vec<_>>();
         if let Some(from) = self.from.as_ref().filter(|a| a.is_plausible()) {
-            write_address_header(&mut text, "From", std::slice::from_ref(from));
+            write_address_header(&mut text, "From", std::slice::from_ref(from), style);
         }
         for (name, list) in [
             ("To", clean(&self.to)),
@@ -107,12 +168,11 @@ impl Draft {
             ("Bcc", clean(&self.bcc)),
         ] {
             if !list.is_empty() {
-                write_address_header(&mut text, name, &list);
+                write_address_header(&mut text, name, &list, style);
             }
         }
+        write_subject(&mut text, &self.subject, style);
         let mut out: Vec<u8> = Vec::new();
-        let subject = crate::text::one_line(&self.subject);
-        write_header(&mut out, "Subject", &Text::new(subject.as_str()));
         // Ids were validated by the reply engine; check again because a
         // draft can be built from edited input too.
         if let Some(id) = self.in_reply_to.as_deref().filter(|id| msgid::is_valid(id)) {
@@ -178,7 +238,7 @@ impl Draft {
             bcc: Vec::new(),
             ..self.clone()
         };
-        let rendered = without_bcc.render();
+        let rendered = without_bcc.render_in(Style::Wire);
         let split = body_offset(&rendered).unwrap_or(rendered.len());
         let (head, body) = rendered.split_at(split);
         let mut out = Vec::with_capacity(rendered.len() + 200);
@@ -412,7 +472,7 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// `from`, put first; the rest of the file byte for byte.
 pub fn with_from(data: &[u8], from: &Addr) -> Vec<u8> {
     let mut out = String::new();
-    write_address_header(&mut out, "From", std::slice::from_ref(from));
+    write_address_header(&mut out, "From", std::slice::from_ref(from), Style::Readable);
     let mut out = out.into_bytes();
     out.extend_from_slice(&without_header(data, "from"));
     out
@@ -463,6 +523,54 @@ mod tests {
             references: vec!["877dfop2lx.fsf@meer.lwn.net".into(), "YT26ebT6xXWsnVMw@unreal".into()],
             body: "On x, y wrote:\n> quoted\n\nmy answer\n".into(),
             flowed: false,
+        }
+    }
+
+    /// Issue 18: names and subjects are plain UTF-8 in the draft, folded
+    /// when long, and read back exactly; on the wire non-ASCII is encoded
+    /// and a long ASCII subject is folded, never encoded.
+    #[test]
+    fn readable_headers_in_the_draft_encoded_on_the_wire() {
+        let long = "Re: [PATCH v3 07/12] drm/amdgpu: a subject that is long enough to need folding here";
+        let d = Draft {
+            to: vec![Addr::new(Some("Jürgen Groß"), "jgross@suse.com")],
+            subject: long.into(),
+            body: "x\n".into(),
+            ..sample()
+        };
+        let text = String::from_utf8(d.render()).unwrap();
+        assert!(text.contains("To: Jürgen Groß <jgross@suse.com>\n"), "{text}");
+        assert!(!text.contains("=?"), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 78), "{text}");
+        let back = Draft::parse(text.as_bytes()).unwrap();
+        assert_eq!(back.subject, long);
+        assert_eq!(back.to, d.to);
+        let wire = String::from_utf8(d.render_for_sending("a@b", 0)).unwrap();
+        assert!(wire.contains("To: =?UTF-8?B?"), "{wire}");
+        assert!(!wire.to_ascii_lowercase().contains("us-ascii?q"), "{wire}");
+        assert!(wire.contains("Subject: Re: [PATCH v3 07/12]"), "{wire}");
+        let sent = Draft::parse(wire.as_bytes()).unwrap();
+        assert_eq!(sent.subject, long);
+        assert_eq!(sent.to, d.to);
+    }
+
+    /// Issue 14: text that is itself an encoded-word (a hostile subject or
+    /// name encoded twice) is never written bare: reading the draft back
+    /// gives the literal text, never the control characters inside it.
+    #[test]
+    fn literal_encoded_words_read_back_as_written() {
+        let inner = "=?utf-8?b?G10wO293bmVkBw==?="; // ESC ] 0 ; owned BEL
+        let d = Draft {
+            cc: vec![Addr::new(Some(&format!("{inner} x@evil.example")), "list@example.org")],
+            subject: format!("Re: {inner}"),
+            body: "x\n".into(),
+            ..sample()
+        };
+        for bytes in [d.render(), d.render_for_sending("a@b", 0)] {
+            let back = Draft::parse(&bytes).unwrap();
+            assert_eq!(back.subject, d.subject, "{}", String::from_utf8_lossy(&bytes));
+            assert_eq!(back.cc, d.cc);
+            assert!(!back.subject.chars().any(char::is_control));
         }
     }
 
