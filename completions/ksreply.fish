@@ -37,6 +37,8 @@ complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in
 complete -c ksreply -l body-only -d 'With --print: only the body (attribution and quote), e.g. for an aerc template'
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'
 complete -c ksreply -l force -d 'With --draft: replace an existing file'
+complete -c ksreply -l new -d 'Start a new draft even when an unsent draft of the same reply exists (default: go on with it)'
+complete -c ksreply -l drafts -d 'List the unsent drafts (date, recipients, subject, path; with --json an array)'
 complete -c ksreply -l keep-signature -d 'Keep the original\'s signature (from the "-- " line) in the quote'
 complete -c ksreply -l quote-attachments -d 'Also quote text and patch attachments (text/plain, text/x-patch, text/x-diff) below their marker line, as mutt does; git config ksreply.quoteAttachments'
 complete -c ksreply -l no-quote -d 'Do not quote the original (no attribution either)'

@@ -163,7 +163,7 @@ below an attribution line.",
 )]
 pub struct Cli {
     /// The message to reply to: a file, `-` for standard input, a Message-ID or a public-inbox URL.
-    #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check", "generate"])]
+    #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check", "generate", "drafts"])]
     pub message: Option<String>,
 
     /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
@@ -267,6 +267,14 @@ pub struct OutputArgs {
     /// With --draft: replace an existing file.
     #[arg(long, requires = "draft")]
     pub force: bool,
+
+    /// Start a new draft even when an unsent draft of the same reply exists (default: go on with it).
+    #[arg(long, conflicts_with = "draft")]
+    pub new: bool,
+
+    /// List the unsent drafts (date, recipients, subject, path; with --json an array).
+    #[arg(long, conflicts_with_all = ["resume", "check", "print", "git_send_email", "mailto", "draft", "plain_text"])]
+    pub drafts: bool,
 }
 
 /// What the reply says and to whom.

@@ -128,6 +128,7 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
             }
             Choice::Discard => {
                 let _ = std::fs::remove_file(path);
+                draft::forget_generated(path);
                 output::note("draft discarded");
                 return Ok(());
             }
@@ -252,6 +253,23 @@ fn new_message_id(from: &str, now: i64, path: &Path) -> String {
     format!("{now}.{hex}.ksreply@{domain}")
 }
 
+/// An edited, unsent draft of the same reply exists: go on with it (true)
+/// or start a new one?
+pub fn ask_resume(existing: &Path) -> bool {
+    output::note(&format!("an unsent draft of this reply exists: {}", existing.display()));
+    let items = ["go on with that draft", "start a new draft"];
+    let picked = {
+        let _guard = editor::IgnoreInterrupts::new();
+        dialoguer::Select::new()
+            .with_prompt("Resume it?")
+            .items(&items)
+            .default(0)
+            .interact_on_opt(&dialoguer::console::Term::stderr())
+    };
+    let _ = dialoguer::console::Term::stderr().show_cursor();
+    !matches!(picked, Ok(Some(1)))
+}
+
 /// What will be sent, on the terminal before the question: the addresses
 /// that go into the envelope (Bcc included; none that is then dropped),
 /// and every name, address and the subject shown, never interpreted.
@@ -361,6 +379,7 @@ fn send_and_file(
     let transport =
         send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides).map_err(keep_note)?;
     send::send(&transport, from, rcpts, message).map_err(keep_note)?;
+    draft::forget_generated(path);
     let filed = if opts.no_keep {
         let _ = std::fs::remove_file(path);
         None

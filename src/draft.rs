@@ -363,6 +363,77 @@ pub fn file_name_for(id: Option<&str>) -> String {
     format!("re-{safe}-{hex}.eml")
 }
 
+/// The drafts in `dir` of the reply `name` (as [`file_name_for`] made it,
+/// with the `-2`, `-3` ... of [`write_new`]), newest first.
+pub fn existing_for(dir: &Path, name: &str) -> Vec<PathBuf> {
+    let stem = name.strip_suffix(".eml").unwrap_or(name);
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.strip_prefix(stem)
+                .and_then(|rest| rest.strip_suffix(".eml"))
+                .is_some_and(|n| {
+                    n.is_empty()
+                        || n.strip_prefix('-')
+                            .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
+                })
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Where the checksum of what ksreply generated for the draft at `path` is
+/// kept, so a draft the user has not touched can be told from one they
+/// edited: `generated/NAME` beside the `drafts/` directory.
+fn generated_mark(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    Some(path.parent()?.parent()?.join("generated").join(name))
+}
+
+/// Remember that `data` is what ksreply generated for the draft at `path`.
+pub fn mark_generated(path: &Path, data: &[u8]) {
+    if let Some(mark) = generated_mark(path) {
+        let _ = write_atomic(&mark, crate::text::hex(&Sha256::digest(data)).as_bytes());
+    }
+}
+
+/// The draft at `path` is still exactly what ksreply generated for it.
+pub fn is_as_generated(path: &Path) -> bool {
+    let (Some(mark), Ok(data)) = (generated_mark(path), fs::read(path)) else {
+        return false;
+    };
+    fs::read(mark).is_ok_and(|m| m == crate::text::hex(&Sha256::digest(&data)).as_bytes())
+}
+
+/// Forget the mark of a draft that was sent or discarded.
+pub fn forget_generated(path: &Path) {
+    if let Some(mark) = generated_mark(path) {
+        let _ = fs::remove_file(mark);
+    }
+}
+
+/// Every draft file in `dir` (`*.eml`, not the temporary files of
+/// [`write_atomic`]), newest first, with its modification time.
+pub fn list_dir(dir: &Path) -> Vec<(std::time::SystemTime, PathBuf)> {
+    let mut found: Vec<(std::time::SystemTime, PathBuf)> = fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.ends_with(".eml") && !n.starts_with('.')
+        })
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found
+}
+
 /// Write a new draft file in `dir` without overwriting an existing one:
 /// `NAME.eml`, then `NAME-2.eml`, ... Created with mode 0600: a draft is
 /// private until sent.

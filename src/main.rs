@@ -39,5 +39,6 @@ fn run(plan: &Plan, message: Option<&str>) -> ksreply::error::Result<()> {
         Mode::Check { draft, strict } => modes::check(plan, draft, *strict),
         Mode::PlainText(quote) => modes::plain_text(message, quote),
         Mode::Generate(what) => modes::generate(*what),
+        Mode::ListDrafts => modes::list_drafts(plan),
     }
 }

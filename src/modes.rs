@@ -150,12 +150,19 @@ pub fn compose(plan: &Plan, session: &Session) -> Result<()> {
     let Some(path) = save(plan, &d)? else {
         return Ok(());
     };
-    output::note(&format!("draft: {}", path.display()));
     let session = Session {
         original_text: Some(d.mail.body.text.clone()),
         ..session.clone()
     };
-    compose::run(&path, Some(&d.rendered), &plan.config, &session)
+    // An edited draft of this reply that the user chose to go on with.
+    let generated = std::fs::read(&path).ok().filter(|b| *b == d.rendered);
+    output::note(&format!("draft: {}", path.display()));
+    compose::run(
+        &path,
+        generated.as_ref().map(|_| &d.rendered[..]),
+        &plan.config,
+        &session,
+    )
 }
 
 /// `--resume DRAFT`.
@@ -240,6 +247,98 @@ pub fn generate(what: Generate) -> Result<()> {
     output::stdout(&crate::cli::generated(what))
 }
 
+/// One draft per reply: an unsent draft of the same reply that is still
+/// exactly what ksreply generates is used again; one the user edited is
+/// offered for resuming on a terminal, gone on with when composing without
+/// one, and otherwise named and left alone. `--new` always starts afresh.
+fn reuse_draft(plan: &Plan, existing: &[PathBuf], rendered: &[u8]) -> Result<Reuse> {
+    if plan.new_draft || existing.is_empty() {
+        return Ok(Reuse::New);
+    }
+    if let Some(same) = existing
+        .iter()
+        .find(|p| draft::is_as_generated(p) || std::fs::read(p).is_ok_and(|b| b == rendered))
+    {
+        return Ok(Reuse::Rewrite(same.clone()));
+    }
+    let edited = existing[0].clone();
+    match &plan.mode {
+        crate::plan::Mode::Compose(_) if crate::editor::have_terminal() => Ok(match compose::ask_resume(&edited) {
+            true => Reuse::Edited(edited),
+            false => Reuse::New,
+        }),
+        crate::plan::Mode::Compose(_) => {
+            output::note(&format!(
+                "going on with the unsent draft of this reply: {} (--new for a fresh one)",
+                edited.display()
+            ));
+            Ok(Reuse::Edited(edited))
+        }
+        _ => {
+            output::warn(&format!(
+                "an edited draft of this reply exists and is left as it is: {} (--new for a fresh one)",
+                edited.display()
+            ));
+            Ok(Reuse::Edited(edited))
+        }
+    }
+}
+
+/// What to do about earlier drafts of the same reply.
+enum Reuse {
+    /// None to go on with: a new file.
+    New,
+    /// One still exactly as generated: write the new draft over it.
+    Rewrite(PathBuf),
+    /// One the user edited: use it as it is.
+    Edited(PathBuf),
+}
+
+/// `--drafts`: the unsent drafts, newest first.
+pub fn list_drafts(plan: &Plan) -> Result<()> {
+    let dir = draft::default_dir()?;
+    let mut listed = Vec::new();
+    for (modified, path) in draft::list_dir(&dir) {
+        let Ok(data) = std::fs::read(&path) else { continue };
+        let d = Draft::parse(&data).unwrap_or_default();
+        let secs = modified
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|t| t.as_secs() as i64)
+            .unwrap_or(0);
+        listed.push(output::DraftEntry {
+            date: mail_parser::DateTime::from_timestamp(secs).to_rfc3339(),
+            path: path.display().to_string(),
+            subject: d.subject,
+            to: d
+                .to
+                .iter()
+                .chain(&d.cc)
+                .chain(&d.bcc)
+                .map(|a| a.email.clone())
+                .collect(),
+        });
+    }
+    if plan.json {
+        return output::json(&listed);
+    }
+    let mut out = String::new();
+    for e in &listed {
+        let date = e.date.get(..16).unwrap_or(&e.date).replace('T', " ");
+        let to = match e.to.len() {
+            0 => "(no recipients)".to_string(),
+            1 => e.to[0].clone(),
+            n => format!("{} +{}", e.to[0], n - 1),
+        };
+        out.push_str(&format!(
+            "{date}  {}  {}\n    {}\n",
+            crate::text::for_terminal(&to),
+            crate::text::for_terminal(&e.subject),
+            e.path
+        ));
+    }
+    output::stdout(out.as_bytes())
+}
+
 /// Load and parse the message the plan names.
 fn load_mail(plan: &Plan) -> Result<Mail> {
     let src = plan.source.as_ref().ok_or_else(|| Error::usage("no MESSAGE given"))?;
@@ -294,7 +393,16 @@ fn save(plan: &Plan, d: &Drafted) -> Result<Option<PathBuf>> {
         DraftFile::New => {
             let dir = draft::default_dir()?;
             let name = draft::file_name_for(d.mail.message_id.as_deref());
-            draft::write_new(&dir, &name, &d.rendered).map(Some)
+            let path = match reuse_draft(plan, &draft::existing_for(&dir, &name), &d.rendered)? {
+                Reuse::Edited(p) => return Ok(Some(p)),
+                Reuse::Rewrite(p) => {
+                    draft::write_atomic(&p, &d.rendered)?;
+                    p
+                }
+                Reuse::New => draft::write_new(&dir, &name, &d.rendered)?,
+            };
+            draft::mark_generated(&path, &d.rendered);
+            Ok(Some(path))
         }
     }
 }

@@ -105,3 +105,14 @@ pub struct SentReport<'a> {
     pub recipients: &'a [String],
     pub sent: bool,
 }
+
+/// One unsent draft, as `--drafts --json` lists it.
+#[derive(Debug, Serialize)]
+pub struct DraftEntry {
+    /// When it was last written (RFC 3339, UTC).
+    pub date: String,
+    pub path: String,
+    pub subject: String,
+    /// Every recipient address: To, Cc and Bcc.
+    pub to: Vec<String>,
+}

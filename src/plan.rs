@@ -41,6 +41,8 @@ pub enum Mode {
     PlainText(QuoteOptions),
     /// `--generate`: the man page or a completion script.
     Generate(Generate),
+    /// `--drafts`: the unsent drafts.
+    ListDrafts,
 }
 
 /// Which part of the draft `--print` writes.
@@ -93,12 +95,20 @@ pub struct Plan {
     pub reply: reply::Options,
     pub extract: ExtractOptions,
     pub draft_file: DraftFile,
+    /// `--new`: never go on with an earlier draft of the same reply.
+    pub new_draft: bool,
 }
 
 /// Turn the command line and git config into a plan, or refuse it.
 pub fn resolve(cli: Cli) -> Result<Plan> {
     if let Some(what) = cli.generate {
         return Ok(Plan::bare(Mode::Generate(what), GitConfig::default()));
+    }
+    if cli.output.drafts {
+        return Ok(Plan {
+            json: cli.output.json,
+            ..Plan::bare(Mode::ListDrafts, GitConfig::default())
+        });
     }
     let config = GitConfig::load();
     if cli.verbose > 0 {
@@ -125,6 +135,7 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
         reply,
         extract: ExtractOptions { text_attachments },
         draft_file,
+        new_draft: cli.output.new,
     })
 }
 
@@ -160,6 +171,7 @@ impl Plan {
             reply: reply::Options::default(),
             extract: ExtractOptions::default(),
             draft_file: DraftFile::None,
+            new_draft: false,
         }
     }
 }

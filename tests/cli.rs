@@ -200,10 +200,22 @@ fn json_has_the_documented_keys_and_writes_the_draft() {
     assert!(path.starts_with(home.join(".local/state/ksreply/drafts")), "{path:?}");
     let draft = std::fs::read_to_string(&path).unwrap();
     assert!(draft.contains("In-Reply-To: <YT26ebT6xXWsnVMw@unreal>"));
-    // A second run never overwrites the first draft.
+    // A second run makes no second draft of the same reply (issue 18): the
+    // one still as generated is used again; an edited one is left alone.
     let o2 = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
     let v2: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
-    assert_ne!(v2["draft_path"], v["draft_path"]);
+    assert_eq!(v2["draft_path"], v["draft_path"]);
+    std::fs::write(&path, format!("{draft}\nMy words.\n")).unwrap();
+    let o3 = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
+    let v3: serde_json::Value = serde_json::from_slice(&o3.stdout).unwrap();
+    assert_eq!(v3["draft_path"], v["draft_path"]);
+    assert!(String::from_utf8_lossy(&o3.stderr).contains("left as it is"));
+    assert!(std::fs::read_to_string(&path).unwrap().ends_with("\nMy words.\n"));
+    assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+    // --new starts a fresh one.
+    let o4 = ksreply(home, &["--from", "me@example.org", "--json", "--new", SEED], None);
+    let v4: serde_json::Value = serde_json::from_slice(&o4.stdout).unwrap();
+    assert_ne!(v4["draft_path"], v["draft_path"]);
 }
 
 #[test]
@@ -383,4 +395,29 @@ fn generate_prints_the_committed_files_without_test_flags() {
     assert!(!stdout(&help).contains("insecure"));
     let o = ksreply(home.path(), &["--insecure-skip-tls-verify-for-testing", SEED], None);
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// `--drafts` lists the unsent drafts, as text and JSON (issue 18, point 8).
+#[test]
+fn drafts_lists_unsent_drafts() {
+    let tmp = temp_home("drafts");
+    let home = tmp.path();
+    let o = ksreply(home, &["--drafts"], None);
+    assert!(o.status.success() && o.stdout.is_empty());
+    let o = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let path = v["draft_path"].as_str().unwrap().to_string();
+    let o = ksreply(home, &["--drafts", "--json"], None);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0]["path"], path.as_str());
+    assert!(list[0]["subject"]
+        .as_str()
+        .unwrap()
+        .starts_with("Re: [MAINTAINER SUMMIT]"));
+    assert_eq!(list[0]["to"].as_array().unwrap().len(), 8);
+    let o = ksreply(home, &["--drafts"], None);
+    let text = stdout(&o);
+    assert!(text.contains("leon@kernel.org +7") && text.contains(&path), "{text}");
 }
