@@ -141,6 +141,35 @@ MAIL CLIENTS:
   or with NO_COLOR; the --git-send-email command is safe to eval.
   More in docs/mail-clients.md.
 
+JSON OUTPUT:
+  --json prints one object (keys in alphabetical order):
+    the reply (alone, with --print, --git-send-email, --mailto): body, cc, from,
+      to (addresses as {name, email}), subject, in_reply_to, references,
+      draft_path (null when only printed), warnings, notes; plus draft with
+      --print, git_send_email with --git-send-email, mailto with --mailto
+    --check: draft, warnings [{line, message, rule}]
+    --dry-run: dry_run, envelope_from, recipients, message, transport
+    a send (--yes): sent, message_id, envelope_from, recipients, draft_path
+    --drafts: an array of {date, path, subject, to}
+
+EXAMPLES:
+  ksreply YT26ebT6xXWsnVMw@unreal
+      fetch the message from lore, draft the group reply, edit, confirm, send
+  ksreply --print msg.eml > reply.eml
+      the draft only, for another mail client
+  ksreply --recipients public-inbox --git-send-email --draft ~/reply.eml ID
+      public-inbox's Reply instructions; an existing ~/reply.eml is your reply
+  ksreply --no-edit --yes --trailer reviewed ID
+      a Reviewed-by reply in one command
+  ksreply --thread --latest https://lore.kernel.org/ksummit/ID/
+      answer the newest message of the thread
+  ksreply --drafts; ksreply --resume DRAFT
+      find a postponed reply and go on with it
+  ksreply --resume DRAFT --git-send-email
+      the git send-email command that sends a saved draft as it is
+  cat msg.eml | ksreply --print -
+      as a filter (mutt, aerc)
+
 EXIT STATUS:
   0  success
   1  bad usage or configuration
@@ -148,7 +177,8 @@ EXIT STATUS:
   3  network or HTTP failure while fetching
   4  sending failed
   5  aborted (editor failed, draft unchanged or empty, declined, no terminal)
-  6  the netiquette check failed under --strict";
+  6  the netiquette check failed under --strict
+  130  interrupted (Ctrl-C at the confirmation; the draft is kept)";
 
 /// Draft a reply to a mailing-list message, Linux kernel style.
 #[derive(Debug, Parser)]

@@ -378,7 +378,14 @@ fn send_and_file(
     let keep_note = |e: Error| keep_draft_error(e, path);
     let transport =
         send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides).map_err(keep_note)?;
-    send::send(&transport, from, rcpts, message).map_err(keep_note)?;
+    send::send(&transport, from, rcpts, message)
+        .map_err(|e| match nothing_configured(config, opts) {
+            true => e.context_after(
+                "no SMTP server is configured: set sendemail.smtpServer (and smtpServerPort, smtpEncryption, smtpUser) in git config",
+            ),
+            false => e,
+        })
+        .map_err(keep_note)?;
     draft::forget_generated(path);
     let filed = if opts.no_keep {
         let _ = std::fs::remove_file(path);
@@ -401,6 +408,17 @@ fn send_and_file(
     } else {
         output::stdout(format!("<{message_id}>\n").as_bytes())
     }
+}
+
+/// No transport was configured: git's fallback (a local sendmail, else
+/// localhost:25) was tried, and a failure there needs guidance.
+fn nothing_configured(config: &GitConfig, opts: &Session) -> bool {
+    let id = opts.identity.as_deref();
+    let ov = &opts.overrides;
+    ov.server.is_none()
+        && ov.sendmail_cmd.is_none()
+        && config.sendemail(id, "smtpServer").is_none()
+        && config.sendemail(id, "sendmailCmd").is_none()
 }
 
 /// Move the sent draft to `sent/` beside `drafts/` (or next to the draft

@@ -62,6 +62,11 @@ impl Error {
     pub fn aborted(msg: impl Into<String>) -> Self {
         Self::new(Kind::Aborted, msg)
     }
+    /// Add a hint after the message: "message (hint)".
+    pub fn context_after(mut self, hint: impl fmt::Display) -> Self {
+        self.msg = format!("{} ({hint})", self.msg);
+        self
+    }
     /// Add context in front of the message: "context: message".
     pub fn context(mut self, ctx: impl fmt::Display) -> Self {
         self.msg = format!("{ctx}: {}", self.msg);

@@ -358,6 +358,15 @@ fn load_message(src: &Source) -> Result<Vec<u8>> {
         Input::File(p) => return source::file::load_path(p, &pick, &src.limits),
         Input::MessageId { id, .. } => {
             let data = source::remote::fetch(id, &src.remote)?;
+            if let (Some(hex), None, false) = (&src.anchor, &src.msgid, src.latest) {
+                let anchored = message::mbox::split(&data)
+                    .filter_map(|m| message::mbox::quick_message_id(m))
+                    .find(|mid| source::anchor_of(mid) == *hex)
+                    .ok_or_else(|| {
+                        Error::input(format!("no message of the thread of <{id}> has the anchor #m{hex}"))
+                    })?;
+                return source::file::pick_with(&data, &Pick::Id(&anchored), &src.limits);
+            }
             // Without --msgid, a fetched thread is answered at the message
             // the user named (or the newest with --latest).
             if src.msgid.is_none() && !src.latest {

@@ -76,6 +76,8 @@ pub struct Source {
     pub input: Input,
     /// `--msgid`, normalised.
     pub msgid: Option<String>,
+    /// A thread URL's `#m…` anchor: the SHA-1 hex of the message to answer.
+    pub anchor: Option<String>,
     pub latest: bool,
     pub remote: RemoteOptions,
     pub limits: Limits,
@@ -336,6 +338,21 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
             return Err(Error::input(format!("{arg}: no such file, and not a Message-ID")));
         }
     }
+    if let Input::MessageId { url: None, .. } = &input {
+        let lower = arg.to_ascii_lowercase();
+        let says_id = arg.starts_with('<') || lower.starts_with("id:") || lower.starts_with("mid:");
+        let file_like = [".eml", ".mbox", ".gz", ".mbx"].iter().any(|e| lower.ends_with(e))
+            || arg.split('@').next().is_some_and(|local| local.contains('/'));
+        if file_like && !says_id {
+            return Err(Error::input(format!(
+                "{arg}: no such file (for a Message-ID that looks like a file name, write id:{arg})"
+            )));
+        }
+    }
+    let anchor = match &input {
+        Input::MessageId { url: Some(u), .. } => source::url_anchor(u),
+        _ => None,
+    };
     if cli.fetch.thread && !matches!(input, Input::MessageId { .. }) {
         return Err(Error::usage(format!(
             "--thread fetches a thread from an archive, but {arg} is a local file or standard input (pick from an mbox with --msgid or --latest)"
@@ -351,7 +368,8 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
             Input::MessageId { url, .. } => url.clone(),
             _ => None,
         },
-        thread: cli.fetch.thread,
+        // An anchored thread URL names one message of the thread.
+        thread: cli.fetch.thread || anchor.is_some(),
         offline: cli.fetch.offline,
         refresh: cli.fetch.refresh,
         timeout_secs: cli.fetch.timeout,
@@ -361,6 +379,7 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
         arg,
         input,
         msgid: cli.input.msgid.as_deref().map(message::msgid::normalize_arg),
+        anchor,
         latest: cli.input.latest,
         remote,
         limits: Limits::from_config(config)?,

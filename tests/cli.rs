@@ -421,3 +421,22 @@ fn drafts_lists_unsent_drafts() {
     let text = stdout(&o);
     assert!(text.contains("leon@kernel.org +7") && text.contains(&path), "{text}");
 }
+
+/// A mistyped file name that contains `@` is "no such file", not a fetch
+/// from lore that fails with a DNS error (issue 18, point 9).
+#[test]
+fn missing_files_that_look_like_ids_are_no_such_file() {
+    let tmp = temp_home("nofile");
+    for arg in ["missing@unreal.eml", "dir/x@y", "thread@x.mbox.gz"] {
+        let o = ksreply(tmp.path(), &["--print", "--offline", arg], None);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{arg}: {err}");
+        assert!(
+            err.contains("no such file") && err.contains(&format!("id:{arg}")),
+            "{err}"
+        );
+    }
+    // Written as an id, it is one (here: not in the empty cache, exit 3).
+    let o = ksreply(tmp.path(), &["--print", "--offline", "id:missing@unreal.eml"], None);
+    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+}

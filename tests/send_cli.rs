@@ -623,3 +623,21 @@ fn untouched_or_foreign_drafts_are_never_sent() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("not from you"));
     assert_eq!(sink.messages().len(), 1, "nothing more was sent");
 }
+
+/// With no SMTP server configured, git's fallback (a local sendmail, else
+/// localhost:25) is tried; when it fails, the error says what to set
+/// (issue 18, point 10).
+#[test]
+fn no_smtp_server_configured_says_which_keys_to_set() {
+    assert!(
+        std::net::TcpStream::connect("127.0.0.1:25").is_err() && !Path::new("/usr/sbin/sendmail").exists(),
+        "this test needs nothing on 127.0.0.1:25 and no /usr/sbin/sendmail"
+    );
+    let env = Env::new("noserver", "");
+    let o = ksreply_in(
+        &env,
+        None,
+        &["--no-edit", "--yes", "--trailer", "acked", seed().to_str().unwrap()],
+    );
+    assert_failed_with_draft_kept(&env, &o, 4, "set sendemail.smtpServer");
+}

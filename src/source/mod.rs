@@ -60,6 +60,20 @@ pub fn classify(arg: &str) -> Input {
     Input::MessageId { id, url: None }
 }
 
+/// The message a thread URL's anchor names (`…/T/#m` + 40 hex digits):
+/// public-inbox's anchors are `m` and the SHA-1 of the bare Message-ID.
+pub fn url_anchor(url: &str) -> Option<String> {
+    let (_, frag) = url.split_once('#')?;
+    let hex = frag.strip_prefix('m')?;
+    (hex.len() == 40 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| hex.to_ascii_lowercase())
+}
+
+/// public-inbox's anchor hex for `id`: the SHA-1 of the bare Message-ID.
+pub fn anchor_of(id: &str) -> String {
+    use sha1::{Digest, Sha1};
+    crate::text::hex(&Sha1::digest(id.as_bytes()))
+}
+
 /// The Message-ID in a public-inbox style URL: the path segment before
 /// `/raw`, `/T/`, `/t/`, `/t.mbox.gz` ..., percent-decoded. For
 /// `https://HOST/LIST/ID/` that is the last segment; for msgid.link style
@@ -250,6 +264,19 @@ mod tests {
                 Some(id)
             );
         }
+    }
+
+    #[test]
+    fn anchors_are_the_sha1_of_the_id() {
+        let url =
+            "https://lore.kernel.org/ksummit/877dfop2lx.fsf@meer.lwn.net/T/#m0902ae52aab1bd2b7a1a1ac84c9d3de00c2e1e3a";
+        assert_eq!(
+            url_anchor(url).as_deref(),
+            Some("0902ae52aab1bd2b7a1a1ac84c9d3de00c2e1e3a")
+        );
+        assert_eq!(url_anchor("https://lore.kernel.org/x/id@h/T/#u"), None);
+        // sha1("abc"), the FIPS 180 test vector.
+        assert_eq!(anchor_of("abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
     }
 
     #[test]
