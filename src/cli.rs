@@ -260,6 +260,10 @@ pub struct InputArgs {
     /// In an mbox or fetched thread, reply to the newest message by Date.
     #[arg(long, conflicts_with = "msgid")]
     pub latest: bool,
+
+    /// List the thread (or the mbox) one message a line: depth-indented subject, author, date, Message-ID; with --json an array.
+    #[arg(long, conflicts_with_all = ["msgid", "latest", "plain_text", "resume", "check"])]
+    pub list: bool,
 }
 
 /// Where the reply goes: stdout, a command, a link, JSON, a file.
@@ -364,7 +368,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "URL")]
     pub base: Option<String>,
 
-    /// Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid, --latest, or the one given.
+    /// Fetch the whole thread (t.mbox.gz) and reply to the message named by --msgid or --latest; on a terminal without them, pick it from the thread.
     #[arg(long)]
     pub thread: bool,
 

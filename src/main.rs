@@ -40,5 +40,6 @@ fn run(plan: &Plan, message: Option<&str>) -> ksreply::error::Result<()> {
         Mode::PlainText(quote) => modes::plain_text(message, quote),
         Mode::Generate(what) => modes::generate(*what),
         Mode::ListDrafts => modes::list_drafts(plan),
+        Mode::ListThread => modes::list_thread(plan),
     }
 }

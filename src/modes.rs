@@ -6,7 +6,7 @@ use crate::cli::Generate;
 use crate::compose::{self, Session};
 use crate::draft::{self, Draft};
 use crate::error::{Error, Kind, Result};
-use crate::message::{self, Mail};
+use crate::message::{self, thread, Mail};
 use crate::output::{self, CheckReport, CheckWarning, ReplyReport};
 use crate::plan::{DraftFile, Part, Plan, Source};
 use crate::reply::{self, check, mailto, quote::QuoteOptions, Reply};
@@ -339,6 +339,119 @@ pub fn list_drafts(plan: &Plan) -> Result<()> {
     output::stdout(out.as_bytes())
 }
 
+/// `--thread ID` on a terminal: the thread as a tree in a fuzzy-select
+/// list (type to filter by author or words), ID preselected.
+fn pick_from_thread(data: &[u8], id: &str) -> Result<String> {
+    let entries = thread::entries(data, &[]);
+    if entries.is_empty() {
+        return Err(Error::input(format!("the thread of <{id}> has no messages")));
+    }
+    let newest = entries.iter().enumerate().max_by_key(|(_, e)| e.date).map(|(i, _)| i);
+    let items: Vec<String> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let parent_subject = e
+                .parent
+                .as_ref()
+                .and_then(|p| entries.iter().find(|x| &x.id == p))
+                .map(|p| &p.subject);
+            let repeats = parent_subject.is_some_and(|ps| {
+                crate::reply::subject::collapse(Some(ps)) == crate::reply::subject::collapse(Some(&e.subject))
+            });
+            let what = match repeats && !e.first_line.is_empty() {
+                true => &e.first_line,
+                false => &e.subject,
+            };
+            let line = format!(
+                "{}{} {}: {what}{}",
+                "  ".repeat(e.depth.min(12)),
+                short_date(e.date),
+                e.from
+                    .as_ref()
+                    .map(|a| a.name.clone().unwrap_or_else(|| a.email.clone()))
+                    .unwrap_or_default(),
+                if Some(i) == newest { "  (newest)" } else { "" }
+            );
+            crate::text::for_terminal(&line).into_owned()
+        })
+        .collect();
+    let default = entries.iter().position(|e| e.id == id).unwrap_or(0);
+    let picked = {
+        let _guard = crate::editor::IgnoreInterrupts::new();
+        dialoguer::FuzzySelect::new()
+            .with_prompt("Reply to which message? (type to filter)")
+            .items(&items)
+            .default(default)
+            .max_length(20)
+            .interact_on_opt(&dialoguer::console::Term::stderr())
+    };
+    let _ = dialoguer::console::Term::stderr().show_cursor();
+    match picked {
+        Ok(Some(i)) => Ok(entries[i].id.clone()),
+        _ => Err(Error::aborted("no message picked")),
+    }
+}
+
+/// `2024-01-31 10:42` (UTC) for lists.
+fn short_date(date: Option<i64>) -> String {
+    match date {
+        Some(t) => {
+            let d = mail_parser::DateTime::from_timestamp(t).to_rfc3339();
+            d.get(..16).unwrap_or(&d).replace('T', " ")
+        }
+        None => "????-??-?? ??:??".into(),
+    }
+}
+
+/// `--list ID|URL|FILE`: the thread one message a line, or a JSON array.
+pub fn list_thread(plan: &Plan) -> Result<()> {
+    let src = plan
+        .source
+        .as_ref()
+        .ok_or_else(|| Error::usage("--list needs a MESSAGE"))?;
+    let data = match &src.input {
+        Input::Stdin => source::file::read_stdin()?,
+        Input::File(p) => source::file::read_path(p)?,
+        Input::MessageId { id, .. } => source::remote::fetch(id, &src.remote)?,
+    };
+    let data = match data.starts_with(&[0x1f, 0x8b]) {
+        true => source::file::read_all(&data[..])?,
+        false => data,
+    };
+    let entries = thread::entries(&data, &plan.reply.me);
+    if plan.json {
+        let list: Vec<output::ThreadEntry> = entries
+            .iter()
+            .map(|e| output::ThreadEntry {
+                date: e.date.map(|t| mail_parser::DateTime::from_timestamp(t).to_rfc3339()),
+                depth: e.depth,
+                from: e.from.clone(),
+                id: e.id.clone(),
+                in_reply_to: e.parent.clone(),
+                replied: e.replied,
+                subject: e.subject.clone(),
+            })
+            .collect();
+        return output::json(&list);
+    }
+    let mut out = String::new();
+    for e in &entries {
+        let line = format!(
+            "{}{}  {}  {}  <{}>{}",
+            "  ".repeat(e.depth),
+            e.subject,
+            e.from.as_ref().map(|a| a.display()).unwrap_or_default(),
+            short_date(e.date),
+            e.id,
+            if e.replied { "  (you replied)" } else { "" }
+        );
+        out.push_str(&crate::text::for_terminal(&line));
+        out.push('\n');
+    }
+    output::stdout(out.as_bytes())
+}
+
 /// Load and parse the message the plan names.
 fn load_mail(plan: &Plan) -> Result<Mail> {
     let src = plan.source.as_ref().ok_or_else(|| Error::usage("no MESSAGE given"))?;
@@ -358,6 +471,10 @@ fn load_message(src: &Source) -> Result<Vec<u8>> {
         Input::File(p) => return source::file::load_path(p, &pick, &src.limits),
         Input::MessageId { id, .. } => {
             let data = source::remote::fetch(id, &src.remote)?;
+            if src.pick {
+                let chosen = pick_from_thread(&data, id)?;
+                return source::file::pick_with(&data, &Pick::Id(&chosen), &src.limits);
+            }
             if let (Some(hex), None, false) = (&src.anchor, &src.msgid, src.latest) {
                 let anchored = message::mbox::split(&data)
                     .filter_map(|m| message::mbox::quick_message_id(m))

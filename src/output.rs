@@ -116,3 +116,19 @@ pub struct DraftEntry {
     /// Every recipient address: To, Cc and Bcc.
     pub to: Vec<String>,
 }
+
+/// One message of a thread, as `--list --json` gives it.
+#[derive(Debug, Serialize)]
+pub struct ThreadEntry {
+    /// Date, RFC 3339 in UTC (null without a usable Date).
+    pub date: Option<String>,
+    /// 0 for the thread's root.
+    pub depth: usize,
+    pub from: Option<Addr>,
+    pub id: String,
+    /// The parent in the thread (null for a root).
+    pub in_reply_to: Option<String>,
+    /// A message from one of your addresses answers this one.
+    pub replied: bool,
+    pub subject: String,
+}

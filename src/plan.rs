@@ -43,6 +43,8 @@ pub enum Mode {
     Generate(Generate),
     /// `--drafts`: the unsent drafts.
     ListDrafts,
+    /// `--list`: the messages of a thread or mbox.
+    ListThread,
 }
 
 /// Which part of the draft `--print` writes.
@@ -78,6 +80,8 @@ pub struct Source {
     pub msgid: Option<String>,
     /// A thread URL's `#m…` anchor: the SHA-1 hex of the message to answer.
     pub anchor: Option<String>,
+    /// `--thread` without --msgid, --latest or an anchor: the user picks.
+    pub pick: bool,
     pub latest: bool,
     pub remote: RemoteOptions,
     pub limits: Limits,
@@ -205,6 +209,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         (cli.input.plain_text, "--plain-text"),
         (cli.check.is_some(), "--check"),
         (cli.resume.is_some(), "--resume"),
+        (cli.input.list, "--list"),
     ]
     .into_iter()
     .filter_map(|(set, name)| set.then_some(name))
@@ -269,6 +274,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         }));
     }
     Ok(match part {
+        _ if cli.input.list => Mode::ListThread,
         Some(p) => Mode::Print(p),
         None if out.git_send_email => Mode::GitSendEmail,
         None if out.mailto => Mode::Mailto,
@@ -341,8 +347,14 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
     if let Input::MessageId { url: None, .. } = &input {
         let lower = arg.to_ascii_lowercase();
         let says_id = arg.starts_with('<') || lower.starts_with("id:") || lower.starts_with("mid:");
+        // A path separator alone does not make a file name: real ids carry
+        // `/` (`YT3/5kJuhw/QVqrw@kroah.com`). A path-like start or an
+        // existing directory in front of the last `/` does.
+        let local = arg.split('@').next().unwrap_or("");
+        let dir_exists = local.rsplit_once('/').is_some_and(|(d, _)| !d.is_empty() && std::path::Path::new(d).is_dir());
         let file_like = [".eml", ".mbox", ".gz", ".mbx"].iter().any(|e| lower.ends_with(e))
-            || arg.split('@').next().is_some_and(|local| local.contains('/'));
+            || ["/", "./", "../", "~/"].iter().any(|p| arg.starts_with(p))
+            || dir_exists;
         if file_like && !says_id {
             return Err(Error::input(format!(
                 "{arg}: no such file (for a Message-ID that looks like a file name, write id:{arg})"
@@ -358,6 +370,13 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
             "--thread fetches a thread from an archive, but {arg} is a local file or standard input (pick from an mbox with --msgid or --latest)"
         )));
     }
+    // A thread without the message to answer named: pick it on a terminal.
+    let picking = cli.fetch.thread && cli.input.msgid.is_none() && !cli.input.latest && anchor.is_none();
+    if picking && !cli.input.list && !crate::editor::have_terminal() {
+        return Err(Error::usage(
+            "--thread without a terminal to pick on: name the message with --msgid ID or --latest, or see the thread with --list",
+        ));
+    }
     let remote = RemoteOptions {
         base: cli
             .fetch
@@ -368,8 +387,9 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
             Input::MessageId { url, .. } => url.clone(),
             _ => None,
         },
-        // An anchored thread URL names one message of the thread.
-        thread: cli.fetch.thread || anchor.is_some(),
+        // An anchored thread URL names one message of the thread; --list
+        // of an id lists its thread.
+        thread: cli.fetch.thread || anchor.is_some() || cli.input.list,
         offline: cli.fetch.offline,
         refresh: cli.fetch.refresh,
         timeout_secs: cli.fetch.timeout,
@@ -380,6 +400,7 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
         input,
         msgid: cli.input.msgid.as_deref().map(message::msgid::normalize_arg),
         anchor,
+        pick: picking && !cli.input.list,
         latest: cli.input.latest,
         remote,
         limits: Limits::from_config(config)?,

@@ -427,7 +427,8 @@ fn drafts_lists_unsent_drafts() {
 #[test]
 fn missing_files_that_look_like_ids_are_no_such_file() {
     let tmp = temp_home("nofile");
-    for arg in ["missing@unreal.eml", "dir/x@y", "thread@x.mbox.gz"] {
+    std::fs::create_dir(tmp.path().join("dir")).unwrap();
+    for arg in ["missing@unreal.eml", "dir/x@y", "./x@y", "thread@x.mbox.gz"] {
         let o = ksreply(tmp.path(), &["--print", "--offline", arg], None);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{arg}: {err}");
