@@ -74,8 +74,10 @@ fn render_mailbox(a: &Addr, style: Style) -> String {
     let name = a.name.as_deref().map(crate::text::one_line);
     match name {
         // An encoded word may not sit inside a quoted string (RFC 2047
-        // section 5), so the name is encoded as a phrase on its own.
-        Some(n) if looks_encoded(&n) || (style == Style::Wire && !n.is_ascii()) => {
+        // section 5), so the name is encoded as a phrase on its own. A name
+        // that holds an address (`@`, `<`, `>`) is encoded even in the draft:
+        // git send-email picks addresses out of quoted names by pattern.
+        Some(n) if looks_encoded(&n) || n.contains(['@', '<', '>']) || (style == Style::Wire && !n.is_ascii()) => {
             format!("{} <{}>", encoded_words(&n).replace("\n ", " "), a.email)
         }
         n => Addr {

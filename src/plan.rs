@@ -351,7 +351,9 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
         // `/` (`YT3/5kJuhw/QVqrw@kroah.com`). A path-like start or an
         // existing directory in front of the last `/` does.
         let local = arg.split('@').next().unwrap_or("");
-        let dir_exists = local.rsplit_once('/').is_some_and(|(d, _)| !d.is_empty() && std::path::Path::new(d).is_dir());
+        let dir_exists = local
+            .rsplit_once('/')
+            .is_some_and(|(d, _)| !d.is_empty() && std::path::Path::new(d).is_dir());
         let file_like = [".eml", ".mbox", ".gz", ".mbx"].iter().any(|e| lower.ends_with(e))
             || ["/", "./", "../", "~/"].iter().any(|p| arg.starts_with(p))
             || dir_exists;
