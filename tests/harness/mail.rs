@@ -30,3 +30,12 @@ pub fn emails(v: &str) -> Vec<String> {
         .map(|a| a.email.to_lowercase())
         .collect()
 }
+
+/// The `email` of each address of a `--json` address list (`to`, `cc`).
+pub fn json_emails(v: &serde_json::Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a JSON address list: {v}"))
+        .iter()
+        .map(|a| a["email"].as_str().unwrap())
+        .collect()
+}

@@ -11,8 +11,8 @@
 //! Everything runs with `HOME` and `PI_CONFIG` pointing into the temporary
 //! directory, so no user or system configuration leaks in or out.
 //!
-//! Importing costs about 0.15-0.2 s per message, so a test binary should start
-//! its inbox once and share it between its tests, e.g.:
+//! Importing costs about 0.15-0.2 s per message, so a test module should
+//! start its inbox once and share it between its tests, e.g.:
 //!
 //! ```ignore
 //! static INBOX: std::sync::OnceLock<PublicInbox> = std::sync::OnceLock::new();
@@ -38,7 +38,7 @@
 //! process exits for any reason, including a panic, `process::exit` or
 //! SIGKILL; the watchdog then kills the httpd and removes the temporary
 //! directory. This needs no extra crate (no `libc`/`prctl`) and works for
-//! several test binaries running at the same time, each with its own server.
+//! several servers (and test processes) running at the same time.
 //! Set `KSREPLY_KEEP_PUBLIC_INBOX=1` to keep the directory for debugging (its
 //! path is printed when the inbox starts).
 
@@ -47,9 +47,10 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
+
+use super::{require, TempDir};
 
 /// The public-inbox programs the harness needs.
 const PROGRAMS: [&str; 3] = ["public-inbox-init", "public-inbox-mda", "public-inbox-httpd"];
@@ -495,50 +496,17 @@ impl Drop for PublicInbox {
 // ---------------------------------------------------------------------------
 // Process and file helpers
 
-/// Panics with a clear message if a public-inbox program is not on PATH.
+/// Fails the test, in one line, if a public-inbox program is not on PATH.
 fn require_programs() {
     for program in PROGRAMS {
-        if find_in_path(program).is_none() {
-            panic!(
-                "`{program}` is not on PATH. These tests need a real public-inbox \
-                 server (Debian/Ubuntu: `apt-get install public-inbox`, tested with \
-                 1.9.0); they are never skipped."
-            );
-        }
+        require(program, "public-inbox");
     }
 }
 
-fn find_in_path(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
-
-/// A new empty directory under the system temp dir, unique across threads,
-/// processes and runs.
+/// A new empty directory, unique across threads, processes and runs. It is
+/// kept when dropped: the watchdog removes it.
 fn make_temp_dir(name: &str) -> PathBuf {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let safe: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    loop {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
-        let dir = std::env::temp_dir().join(format!(
-            "ksreply-public-inbox-{safe}-{}-{}-{nanos}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        match fs::create_dir(&dir) {
-            Ok(()) => return dir,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => panic!("cannot create {}: {e}", dir.display()),
-        }
-    }
+    TempDir::new(&format!("public-inbox-{name}")).keep()
 }
 
 /// A command with the isolated public-inbox environment of `dir`.
@@ -886,28 +854,4 @@ pub fn parse_reply_instructions(html: &str) -> Option<ReplyInstructions> {
         git_send_email: block,
         mailto,
     })
-}
-
-/// All files under `dir` (recursively) whose name ends with one of
-/// `suffixes`, sorted by path. Panics if `dir` cannot be read.
-pub fn files_under(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
-    fn walk(dir: &Path, suffixes: &[&str], out: &mut Vec<PathBuf>) {
-        let entries = fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
-        for entry in entries {
-            let path = entry
-                .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
-                .path();
-            if path.is_dir() {
-                walk(&path, suffixes, out);
-            } else if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
-                if suffixes.iter().any(|s| name.ends_with(s)) {
-                    out.push(path);
-                }
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, suffixes, &mut out);
-    out.sort();
-    out
 }

@@ -12,15 +12,15 @@
 //! test fails with the pane's text and any log files named with
 //! [`Tmux::diag_file`].
 //!
-//! Include it with `#[path = "support/tmux.rs"] mod tmux;`.
-
-#![allow(dead_code)]
+//! [`Sandbox::tmux`] starts a program in a sandbox's environment this way.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+use super::{script, sq, Sandbox};
 
 /// How long to wait for anything on screen: generous, the test machine is
 /// shared with other builds.
@@ -35,7 +35,7 @@ pub struct Tmux {
 }
 
 fn tmux_missing(e: std::io::Error) -> ! {
-    panic!("cannot run tmux (Debian package tmux; the mail client tests need it): {e}")
+    panic!("cannot run tmux ({e}): run scripts/test as root (it installs the Debian package tmux), or `apt-get install tmux`")
 }
 
 impl Tmux {
@@ -225,19 +225,6 @@ impl Drop for Tmux {
     }
 }
 
-/// Write an executable `#!/bin/sh` script.
-pub fn script(path: &Path, body: &str) -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, format!("#!/bin/sh\n{body}\n")).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
-    path.to_path_buf()
-}
-
-/// Single-quote for sh.
-pub fn sq(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
 /// A launcher: export `env`, run `program` (a shell command line), then show
 /// how it ended and keep the pane open for the failure report.
 pub fn launcher(path: &Path, env: &[(String, String)], program: &str) -> PathBuf {
@@ -247,4 +234,14 @@ pub fn launcher(path: &Path, env: &[(String, String)], program: &str) -> PathBuf
     }
     body.push_str(&format!("{program}\necho \"[exited with status $?]\"\nexec sleep 600"));
     script(path, &body)
+}
+
+impl Sandbox {
+    /// Run `program` (a shell command line) in this sandbox's environment
+    /// on a new private tmux server, from a launcher script `NAME.sh` in the
+    /// sandbox; the pane starts in the sandbox's top directory.
+    pub fn tmux(&self, name: &str, program: &str) -> Tmux {
+        let run = launcher(&self.path().join(format!("{name}.sh")), &self.var_strings(), program);
+        Tmux::start(name, self.path(), &run)
+    }
 }

@@ -27,7 +27,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use super::temp::TempDir;
+use super::{root, TempDir};
 
 /// Debian's python3 has aiosmtpd; another python3 first on PATH may not.
 pub const PYTHON: &str = "/usr/bin/python3";
@@ -35,7 +35,7 @@ pub const PYTHON: &str = "/usr/bin/python3";
 const STARTUP_TIMEOUT: Duration = Duration::from_secs(30);
 
 fn sink_script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py")
+    root().join("tests/support/smtp_sink.py")
 }
 
 /// A throw-away CA and a server certificate it signed, valid for
@@ -106,10 +106,12 @@ fn openssl(args: &[&str], paths: &[(&str, &Path)], tail: &[&str]) {
         cmd.arg(flag).arg(p);
     }
     cmd.args(tail);
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run openssl (needed for the TLS tests): {e}"));
+    let out = cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run openssl ({e}), which the TLS tests need: run scripts/test as root (it installs the \
+                 Debian package openssl), or `apt-get install openssl`"
+        )
+    });
     assert!(
         out.status.success(),
         "openssl {args:?} failed: {}",
@@ -213,6 +215,13 @@ pub struct Received {
     pub wire: Vec<u8>,
 }
 
+impl Received {
+    /// The content as text with LF line endings.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.data).replace("\r\n", "\n")
+    }
+}
+
 pub struct SmtpSink {
     port: u16,
     dir: TempDir,
@@ -227,7 +236,8 @@ impl SmtpSink {
     pub fn start(opts: SinkOptions) -> SmtpSink {
         assert!(
             Path::new(PYTHON).exists(),
-            "{PYTHON} is missing: the SMTP tests need Debian's python3 with python3-aiosmtpd"
+            "{PYTHON} is missing: run scripts/test as root (it installs the Debian package python3-aiosmtpd), \
+             or `apt-get install python3-aiosmtpd`"
         );
         let dir = TempDir::new("smtp-sink");
         let spool = dir.path().join("spool");
@@ -286,7 +296,14 @@ impl SmtpSink {
         let port = line.strip_prefix("ready ").and_then(|p| p.trim().parse::<u16>().ok());
         let Some(port) = port else {
             let _ = child.kill();
-            let _ = child.wait();
+            let status = child.wait();
+            // smtp_sink.py exits 3 when it cannot import aiosmtpd.
+            if status.is_ok_and(|s| s.code() == Some(3)) {
+                panic!(
+                    "aiosmtpd is not installed for {PYTHON}: run scripts/test as root (it installs the Debian \
+                     package python3-aiosmtpd), or `apt-get install python3-aiosmtpd`"
+                );
+            }
             let err = fs::read_to_string(&stderr_path).unwrap_or_default();
             panic!(
                 "the SMTP sink did not start (expected \"ready PORT\", got {line:?}); its stderr:\n{err}\n\
@@ -382,14 +399,16 @@ impl Drop for SmtpSink {
 /// askpass. Sending with AUTH runs `git credential fill/approve/reject`,
 /// which must neither read nor write the real user's credentials.
 ///
-/// The environment is process-wide, so call this before starting any
-/// thread of your own; it is idempotent. Returns the private HOME.
+/// This is for the tests that call the library's `send` in the test process
+/// itself (send_smtp.rs): the environment is process-wide, so call this
+/// before starting any thread of your own; it is idempotent. Programs
+/// started from a [`super::Sandbox`] do not see it (their environment is
+/// the sandbox's only). Returns the private HOME.
 pub fn isolate_git_env() -> &'static Path {
     static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     HOME.get_or_init(|| {
-        super::temp::remove_stale_dirs();
-        let home = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("tmp-{}-git-home", std::process::id()));
-        let _ = fs::remove_dir_all(&home);
+        // Kept: the next run's remove_stale_dirs removes it.
+        let home = TempDir::new("git-home").keep();
         fs::create_dir_all(home.join(".config")).unwrap();
         fs::write(home.join(".gitconfig"), "").unwrap();
         std::env::set_var("HOME", &home);
