@@ -1,12 +1,9 @@
 //! The netiquette check: each rule on a real-looking draft (the library),
 //! then `ksreply --check` and the check before sending (the binary).
 
-mod common;
-
-use common::temp::TempDir;
+use crate::harness::{seed, OutputText, Sandbox};
 use ksreply::reply::check::{check, Warning};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
 
 /// The message replied to in these drafts: a short patch.
 const ORIGINAL: &str = "\
@@ -240,38 +237,16 @@ fn warnings_name_the_line() {
 // ---------------------------------------------------------------------------
 // The binary.
 
-const SEED: &str = "tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// A private HOME, with ksreply's state in `~/state`.
+fn sandbox(tag: &str) -> Sandbox {
+    let mut sb = Sandbox::new(&format!("check-{tag}"));
+    let state = sb.home().join("state");
+    sb.set("XDG_STATE_HOME", state);
+    sb
 }
 
-fn temp_home(tag: &str) -> TempDir {
-    TempDir::new(&format!("check-{tag}"))
-}
-
-fn ksreply(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ksreply"))
-        .args(args)
-        .current_dir(home)
-        .env("HOME", home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        // The temp dir is inside the checkout (target/tmp): keep its
-        // .git/config, which may name a user, out of sight.
-        .env("GIT_CEILING_DIRECTORIES", home.parent().unwrap())
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env_remove("GIT_CONFIG_GLOBAL")
-        .env_remove("EDITOR")
-        .env_remove("VISUAL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap()
-}
-
-fn draft_file(home: &Path, body: &str) -> PathBuf {
-    let p = home.join("reply.eml");
+fn draft_file(sb: &Sandbox, body: &str) -> PathBuf {
+    let p = sb.home().join("reply.eml");
     let text = format!("From: Me <me@example.org>\nTo: Jane Developer <jane@example.org>\nSubject: Re: [PATCH] hwmon: (foo) read once\n\n{body}");
     std::fs::write(&p, text).unwrap();
     p
@@ -279,61 +254,53 @@ fn draft_file(home: &Path, body: &str) -> PathBuf {
 
 #[test]
 fn cli_check_prints_file_lines_and_exits_0() {
-    let tmp = temp_home("cli");
-    let home = tmp.path();
+    let sb = sandbox("cli");
     let top = "Thanks, applied.\n\nOn X, Jane wrote:\n> The driver reads the temperature twice.\n";
-    let p = draft_file(home, top);
-    let o = ksreply(home, &["--check", p.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let p = draft_file(&sb, top);
+    let o = sb.run(&["--check", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", o.stderr_text());
     let out = String::from_utf8(o.stdout).unwrap();
     // Four header lines and the empty line: body line 1 is file line 5.
     assert_eq!(out, format!("{}:5: top-posting: all the new text is above the quote: answer below the lines you reply to, and trim the rest\n", p.display()));
 
-    let o = ksreply(home, &["--check", p.to_str().unwrap(), "--strict"]);
+    let o = sb.run(&["--check", p.to_str().unwrap(), "--strict"]);
     assert_eq!(o.status.code(), Some(6));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = o.stderr_text();
     assert!(
         err.starts_with("ksreply: ") && err.trim_end().lines().count() == 1,
         "{err}"
     );
 
-    let o = ksreply(home, &["--check", p.to_str().unwrap(), "--json"]);
+    let o = sb.run(&["--check", p.to_str().unwrap(), "--json"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["warnings"][0]["rule"], "top-posting");
     assert_eq!(v["warnings"][0]["line"], 5);
 
     // A clean draft: nothing printed, exit 0 even with --strict.
-    let p = draft_file(home, GOOD);
-    let o = ksreply(home, &["--check", p.to_str().unwrap(), "--strict"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stdout));
+    let p = draft_file(&sb, GOOD);
+    let o = sb.run(&["--check", p.to_str().unwrap(), "--strict"]);
+    assert_eq!(o.status.code(), Some(0), "{}", o.stdout_text());
     assert!(o.stdout.is_empty());
 }
 
 #[test]
 fn cli_check_against_the_message_finds_an_untouched_draft() {
-    let tmp = temp_home("against");
-    let home = tmp.path();
-    let seed = root().join(SEED);
-    let d = home.join("draft.eml");
-    let o = ksreply(
-        home,
-        &[
-            "--from",
-            "Me <me@example.org>",
-            "--draft",
-            d.to_str().unwrap(),
-            "--no-edit",
-            "--dry-run",
-            seed.to_str().unwrap(),
-        ],
-    );
-    assert!(d.is_file(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = ksreply(
-        home,
-        &["--check", d.to_str().unwrap(), seed.to_str().unwrap(), "--json"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let sb = sandbox("against");
+    let seed = seed();
+    let d = sb.home().join("draft.eml");
+    let o = sb.run(&[
+        "--from",
+        "Me <me@example.org>",
+        "--draft",
+        d.to_str().unwrap(),
+        "--no-edit",
+        "--dry-run",
+        seed.to_str().unwrap(),
+    ]);
+    assert!(d.is_file(), "{}", o.stderr_text());
+    let o = sb.run(&["--check", d.to_str().unwrap(), seed.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", o.stderr_text());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let rules: Vec<&str> = v["warnings"]
         .as_array()
@@ -349,34 +316,30 @@ fn cli_check_against_the_message_finds_an_untouched_draft() {
 
 #[test]
 fn strict_refuses_to_send_and_keeps_the_draft() {
-    let tmp = temp_home("strict");
-    let home = tmp.path();
-    let seed = root().join(SEED);
-    let d = home.join("draft.eml");
-    let o = ksreply(
-        home,
-        &[
-            "--from",
-            "Me <me@example.org>",
-            "--draft",
-            d.to_str().unwrap(),
-            "--no-edit",
-            "--yes",
-            "--strict",
-            "--sendmail-cmd",
-            "/bin/false",
-            seed.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(o.status.code(), Some(6), "{}", String::from_utf8_lossy(&o.stderr));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let sb = sandbox("strict");
+    let seed = seed();
+    let d = sb.home().join("draft.eml");
+    let o = sb.run(&[
+        "--from",
+        "Me <me@example.org>",
+        "--draft",
+        d.to_str().unwrap(),
+        "--no-edit",
+        "--yes",
+        "--strict",
+        "--sendmail-cmd",
+        "/bin/false",
+        seed.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(6), "{}", o.stderr_text());
+    let err = o.stderr_text();
     assert!(err.contains("warning: ") && err.contains(": unchanged: "), "{err}");
     assert!(err.contains("draft kept"), "{err}");
     assert!(d.is_file());
     // Without --strict the warnings are shown before going on (here a dry
     // run); a resumed draft has no original to compare with.
-    let o = ksreply(home, &["--resume", d.to_str().unwrap(), "--no-edit", "--dry-run"]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(String::from_utf8_lossy(&o.stderr).contains(": no-new-text: "));
-    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Dry run: nothing sent."));
+    let o = sb.run(&["--resume", d.to_str().unwrap(), "--no-edit", "--dry-run"]);
+    assert_eq!(o.status.code(), Some(0), "{}", o.stderr_text());
+    assert!(o.stderr_text().contains(": no-new-text: "));
+    assert!(o.stdout_text().starts_with("Dry run: nothing sent."));
 }

@@ -1,117 +1,58 @@
-//! End-to-end tests of the ksreply binary on the seed message (shipped in
-//! tests/data/seed, so these run without ../shared).
+//! End-to-end tests of the ksreply binary on the seed message.
 
-mod common;
-
-use common::temp::TempDir;
-use std::io::Write;
+use crate::harness::mail::json_emails;
+use crate::harness::{corpus, data, seed, seed_page_block, OutputText, Sandbox, JSON_KEYS};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const SEED: &str = "tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml";
-
-fn data(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+use std::process::Output;
 
 /// A private HOME with no git identity, so the user's config never leaks in.
-fn temp_home(tag: &str) -> TempDir {
-    TempDir::new(&format!("cli-{tag}"))
+fn sandbox(tag: &str) -> Sandbox {
+    Sandbox::new(&format!("cli-{tag}"))
 }
 
-fn ksreply(home: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ksreply"));
-    // The temp dir is inside the checkout (target/tmp), whose .git/config
-    // may name a user: stop git's discovery at HOME. Repository-relative
-    // paths are made absolute.
-    let args = args.iter().map(|a| {
-        if a.starts_with("tests/") || a.starts_with("../shared") {
-            data(a).display().to_string()
-        } else {
-            a.to_string()
-        }
-    });
-    cmd.args(args)
-        .current_dir(home)
-        .env("HOME", home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CEILING_DIRECTORIES", home.parent().unwrap())
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("XDG_CACHE_HOME")
-        .env_remove("GIT_CONFIG_GLOBAL")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let mut sin = child.stdin.take().unwrap();
-    if let Some(input) = stdin {
-        sin.write_all(input).unwrap();
-    }
-    drop(sin);
-    child.wait_with_output().unwrap()
+/// The seed message's path, as an argument.
+fn seed_arg() -> String {
+    seed().display().to_string()
 }
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
-/// The `git send-email \` block of the seed page, without its two-space margin.
-fn seed_page_block() -> String {
-    let page = std::fs::read_to_string(data("tests/data/seed/000_ceda174d66c32f6f.txt")).unwrap();
-    let mut out = String::new();
-    let mut inside = false;
-    for line in page.lines() {
-        if line.trim_start().starts_with("git send-email \\") {
-            inside = true;
-        }
-        if inside {
-            out.push_str(line.strip_prefix("  ").unwrap_or(line));
-            out.push('\n');
-            if !line.ends_with('\\') {
-                break;
-            }
-        }
-    }
-    assert!(out.contains("/path/to/YOUR_REPLY"), "block not found in the seed page");
-    out
-}
-
 #[test]
 fn seed_git_send_email_block_is_byte_identical_to_the_page() {
-    let tmp = temp_home("gse");
-    let home = tmp.path();
-    let o = ksreply(
-        home,
-        &[
-            "--recipients",
-            "public-inbox",
-            "--git-send-email",
-            "--draft",
-            "/path/to/YOUR_REPLY",
-            SEED,
-        ],
-        None,
+    let sb = sandbox("gse");
+    let o = sb.run(&[
+        "--recipients",
+        "public-inbox",
+        "--git-send-email",
+        "--draft",
+        "/path/to/YOUR_REPLY",
+        &seed_arg(),
+    ]);
+    assert!(o.status.success(), "{}", o.stderr_text());
+    let block = seed_page_block();
+    assert!(
+        block.contains("/path/to/YOUR_REPLY"),
+        "block not found in the seed page"
     );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(stdout(&o), seed_page_block());
+    assert_eq!(stdout(&o), block);
     assert!(!Path::new("/path/to/YOUR_REPLY").exists());
 }
 
 #[test]
 fn seed_mailto_is_identical_to_public_inbox() {
-    let tmp = temp_home("mailto");
-    let home = tmp.path();
-    let o = ksreply(home, &["--recipients", "public-inbox", "--mailto", SEED], None);
+    let sb = sandbox("mailto");
+    let o = sb.run(&["--recipients", "public-inbox", "--mailto", &seed_arg()]);
     assert!(o.status.success());
-    let want = std::fs::read_to_string(data("tests/data/seed/mailto.txt")).unwrap();
+    let want = std::fs::read_to_string(data("seed/mailto.txt")).unwrap();
     assert_eq!(stdout(&o).trim_end(), want.trim_end());
 }
 
 #[test]
 fn print_draft_of_seed() {
-    let tmp = temp_home("print");
-    let home = tmp.path();
-    let o = ksreply(home, &["--from", "Me <me@example.org>", "--print", SEED], None);
+    let sb = sandbox("print");
+    let o = sb.run(&["--from", "Me <me@example.org>", "--print", &seed_arg()]);
     assert!(o.status.success());
     let d = stdout(&o);
     let (headers, body) = d.split_once("\n\n").unwrap();
@@ -134,48 +75,37 @@ fn print_draft_of_seed() {
         assert!(line == line.trim_end(), "trailing whitespace: {line:?}");
     }
     // Nothing written to disk with --print alone.
-    assert!(!home.join(".local/state/ksreply/drafts").exists());
+    assert!(!sb.home().join(".local/state/ksreply/drafts").exists());
 }
 
 #[test]
 fn stdin_filter_gives_the_same_draft() {
-    let tmp = temp_home("stdin");
-    let home = tmp.path();
-    let raw = std::fs::read(data(SEED)).unwrap();
-    let a = ksreply(home, &["--from", "me@example.org", "--print", "-"], Some(&raw));
-    let b = ksreply(home, &["--from", "me@example.org", "--print", SEED], None);
+    let sb = sandbox("stdin");
+    let raw = std::fs::read(seed()).unwrap();
+    let a = sb.run_stdin(&["--from", "me@example.org", "--print", "-"], &raw);
+    let b = sb.run(&["--from", "me@example.org", "--print", &seed_arg()]);
     assert!(a.status.success());
     assert_eq!(a.stdout, b.stdout);
     // With an mbox "From " line and CRLF line endings too.
     let mut mboxed = b"From mboxrd@z Thu Jan  1 00:00:00 1970\r\n".to_vec();
     mboxed.extend(String::from_utf8_lossy(&raw).replace('\n', "\r\n").into_bytes());
-    let c = ksreply(home, &["--from", "me@example.org", "--print", "-"], Some(&mboxed));
-    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    let c = sb.run_stdin(&["--from", "me@example.org", "--print", "-"], &mboxed);
+    assert!(c.status.success(), "{}", c.stderr_text());
     assert_eq!(c.stdout, b.stdout);
 }
 
 #[test]
 fn default_removes_own_address_from_git_config() {
-    let tmp = temp_home("own");
-    let home = tmp.path();
-    std::fs::write(
-        home.join(".gitconfig"),
-        "[user]\n\tname = Greg KH\n\temail = greg@kroah.com\n",
-    )
-    .unwrap();
-    let o = ksreply(home, &["--json", "--print", SEED], None);
+    let sb = sandbox("own");
+    sb.gitconfig("[user]\n\tname = Greg KH\n\temail = greg@kroah.com\n");
+    let o = sb.run(&["--json", "--print", &seed_arg()]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["from"]["email"], "greg@kroah.com");
-    let cc: Vec<&str> = v["cc"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["email"].as_str().unwrap())
-        .collect();
+    let cc = json_emails(&v["cc"]);
     assert!(!cc.contains(&"greg@kroah.com"), "{cc:?}");
     assert_eq!(v["to"][0]["email"], "leon@kernel.org");
     // public-inbox mode keeps it, as the page does.
-    let o = ksreply(home, &["--json", "--print", "--recipients", "public-inbox", SEED], None);
+    let o = sb.run(&["--json", "--print", "--recipients", "public-inbox", &seed_arg()]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["cc"]
         .as_array()
@@ -186,43 +116,44 @@ fn default_removes_own_address_from_git_config() {
 
 #[test]
 fn json_has_the_documented_keys_and_writes_the_draft() {
-    let tmp = temp_home("json");
-    let home = tmp.path();
-    let o = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sb = sandbox("json");
+    let o = sb.run(&["--from", "me@example.org", "--json", &seed_arg()]);
+    assert!(o.status.success(), "{}", o.stderr_text());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    for key in common::JSON_KEYS {
+    for key in JSON_KEYS {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["in_reply_to"], "YT26ebT6xXWsnVMw@unreal");
     assert_eq!(v["references"].as_array().unwrap().len(), 11);
     let path = PathBuf::from(v["draft_path"].as_str().unwrap());
-    assert!(path.starts_with(home.join(".local/state/ksreply/drafts")), "{path:?}");
+    assert!(
+        path.starts_with(sb.home().join(".local/state/ksreply/drafts")),
+        "{path:?}"
+    );
     let draft = std::fs::read_to_string(&path).unwrap();
     assert!(draft.contains("In-Reply-To: <YT26ebT6xXWsnVMw@unreal>"));
     // A second run makes no second draft of the same reply (issue 18): the
     // one still as generated is used again; an edited one is left alone.
-    let o2 = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
+    let o2 = sb.run(&["--from", "me@example.org", "--json", &seed_arg()]);
     let v2: serde_json::Value = serde_json::from_slice(&o2.stdout).unwrap();
     assert_eq!(v2["draft_path"], v["draft_path"]);
     std::fs::write(&path, format!("{draft}\nMy words.\n")).unwrap();
-    let o3 = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
+    let o3 = sb.run(&["--from", "me@example.org", "--json", &seed_arg()]);
     let v3: serde_json::Value = serde_json::from_slice(&o3.stdout).unwrap();
     assert_eq!(v3["draft_path"], v["draft_path"]);
     assert!(String::from_utf8_lossy(&o3.stderr).contains("left as it is"));
     assert!(std::fs::read_to_string(&path).unwrap().ends_with("\nMy words.\n"));
     assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
     // --new starts a fresh one.
-    let o4 = ksreply(home, &["--from", "me@example.org", "--json", "--new", SEED], None);
+    let o4 = sb.run(&["--from", "me@example.org", "--json", "--new", &seed_arg()]);
     let v4: serde_json::Value = serde_json::from_slice(&o4.stdout).unwrap();
     assert_ne!(v4["draft_path"], v["draft_path"]);
 }
 
 #[test]
 fn git_send_email_without_draft_path_writes_a_draft_and_names_it() {
-    let tmp = temp_home("gse-default");
-    let home = tmp.path();
-    let o = ksreply(home, &["--from", "me@example.org", "--git-send-email", SEED], None);
+    let sb = sandbox("gse-default");
+    let o = sb.run(&["--from", "me@example.org", "--git-send-email", &seed_arg()]);
     assert!(o.status.success());
     let out = stdout(&o);
     let last = out.lines().last().unwrap().trim();
@@ -231,25 +162,29 @@ fn git_send_email_without_draft_path_writes_a_draft_and_names_it() {
 
 #[test]
 fn errors_are_one_line_with_documented_exit_codes() {
-    let tmp = temp_home("errors");
-    let home = tmp.path();
+    let sb = sandbox("errors");
+    let seed = seed_arg();
+    let seed = seed.as_str();
     /// Arguments, standard input, expected exit status.
     type Case<'a> = (&'a [&'a str], Option<&'a [u8]>, i32);
     let cases: &[Case] = &[
         (&["--print", "/nonexistent/file.eml"], None, 2),
         (&["--print", "-"], Some(b""), 2),
         (&["--print", "-"], Some(b"\x89PNG\r\n\x1a\n\x00\x00binary"), 2),
-        (&["--print", "--msgid", "nope@nowhere", SEED], None, 2),
+        (&["--print", "--msgid", "nope@nowhere", seed], None, 2),
         (&["--print", "tests"], None, 2),
-        (&["--recipients", "bogus", SEED], None, 1),
-        (&["--no-such-flag", SEED], None, 1),
-        (&["--print", "--from", "not an address", SEED], None, 1),
+        (&["--recipients", "bogus", seed], None, 1),
+        (&["--no-such-flag", seed], None, 1),
+        (&["--print", "--from", "not an address", seed], None, 1),
         // Not cached, and --offline forbids the network: exit 3.
         (&["--print", "--offline", "<someid@example.org>"], None, 3),
     ];
     for (args, stdin, code) in cases {
-        let o = ksreply(home, args, *stdin);
-        let err = String::from_utf8_lossy(&o.stderr);
+        let o = match stdin {
+            Some(input) => sb.run_stdin(args, input),
+            None => sb.run(args),
+        };
+        let err = o.stderr_text();
         assert_eq!(o.status.code(), Some(*code), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         if *code == 2 {
@@ -261,25 +196,16 @@ fn errors_are_one_line_with_documented_exit_codes() {
 
 #[test]
 fn mbox_pick_by_msgid_and_latest() {
-    let tmp = temp_home("mbox");
-    let home = tmp.path();
-    let mbox = "../shared/corpus/lore-ksummit/seed-thread/thread.mbox.gz";
-    if !data(mbox).exists() {
-        // The crate also tests on its own; this one needs ../shared.
-        assert!(std::env::var_os("CI").is_none(), "../shared is missing in CI");
-        return;
-    }
-    let o = ksreply(
-        home,
-        &["--json", "--print", "--msgid", "<YT26ebT6xXWsnVMw@unreal>", mbox],
-        None,
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sb = sandbox("mbox");
+    let mbox = corpus("lore-ksummit/seed-thread/thread.mbox.gz");
+    let mbox = mbox.to_str().unwrap();
+    let o = sb.run(&["--json", "--print", "--msgid", "<YT26ebT6xXWsnVMw@unreal>", mbox]);
+    assert!(o.status.success(), "{}", o.stderr_text());
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["in_reply_to"], "YT26ebT6xXWsnVMw@unreal");
-    let o = ksreply(home, &["--json", "--print", "--latest", mbox], None);
+    let o = sb.run(&["--json", "--print", "--latest", mbox]);
     assert!(o.status.success());
-    let o = ksreply(home, &["--json", "--print", mbox], None);
+    let o = sb.run(&["--json", "--print", mbox]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(
         v["references"].as_array().unwrap().len() == 1,
@@ -289,83 +215,75 @@ fn mbox_pick_by_msgid_and_latest() {
 
 #[test]
 fn quote_attachments_from_the_flag_or_git_config() {
-    let tmp = temp_home("quote-attachments");
-    let home = tmp.path();
-    let msg = "tests/data/corpus/lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml";
+    let sb = sandbox("quote-attachments");
+    let msg = corpus("lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml");
+    let msg = msg.to_str().unwrap();
     let quoted = |o: &Output| {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.status.success(), "{}", o.stderr_text());
         String::from_utf8_lossy(&o.stdout).contains("\n> diff --git a/drivers/hwmon/nct6775.c")
     };
-    assert!(!quoted(&ksreply(home, &["--print", msg], None)));
-    assert!(quoted(&ksreply(home, &["--print", "--quote-attachments", msg], None)));
-    std::fs::write(home.join(".gitconfig"), "[ksreply]\n\tquoteAttachments = true\n").unwrap();
-    assert!(quoted(&ksreply(home, &["--print", msg], None)));
-    std::fs::write(home.join(".gitconfig"), "[ksreply]\n\tquoteAttachments = sometimes\n").unwrap();
-    let o = ksreply(home, &["--print", msg], None);
+    assert!(!quoted(&sb.run(&["--print", msg])));
+    assert!(quoted(&sb.run(&["--print", "--quote-attachments", msg])));
+    sb.gitconfig("[ksreply]\n\tquoteAttachments = true\n");
+    assert!(quoted(&sb.run(&["--print", msg])));
+    sb.gitconfig("[ksreply]\n\tquoteAttachments = sometimes\n");
+    let o = sb.run(&["--print", msg]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("ksreply.quoteAttachments"));
+    assert!(o.stderr_text().contains("ksreply.quoteAttachments"));
 }
 
 /// Flag combinations that mean nothing are refused with one line and exit
 /// 1 before anything is written: no draft appears.
 #[test]
 fn meaningless_flag_combinations_fail_before_any_draft() {
-    let home = temp_home("combos");
-    let h = home.path();
+    let sb = sandbox("combos");
+    let seed = seed_arg();
+    let s = seed.as_str();
     let cases: &[&[&str]] = &[
-        &["--smtp-encryption", "foo", "--from", "me@example.org", SEED],
-        &["--print", "--thread", SEED],
-        &["--resume", SEED, SEED],
-        &["--body-only", "--json", SEED],
-        &["--headers-only", "--json", SEED],
-        &["--print", "--yes", SEED],
-        &["--git-send-email", "--dry-run", SEED],
-        &["--print", "--mailto", SEED],
-        &["--mailto", "--git-send-email", SEED],
-        &["--strict", "--print", SEED],
-        &["--json", "--no-edit", SEED],
-        &["--plain-text", "--json", SEED],
+        &["--smtp-encryption", "foo", "--from", "me@example.org", s],
+        &["--print", "--thread", s],
+        &["--resume", s, s],
+        &["--body-only", "--json", s],
+        &["--headers-only", "--json", s],
+        &["--print", "--yes", s],
+        &["--git-send-email", "--dry-run", s],
+        &["--print", "--mailto", s],
+        &["--mailto", "--git-send-email", s],
+        &["--strict", "--print", s],
+        &["--json", "--no-edit", s],
+        &["--plain-text", "--json", s],
         // No identity: known before the editor would open.
-        &["--no-edit", SEED],
+        &["--no-edit", s],
     ];
     for args in cases {
-        let o = ksreply(h, args, None);
-        let err = String::from_utf8_lossy(&o.stderr);
+        let o = sb.run(args);
+        let err = o.stderr_text();
         assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
         assert!(err.starts_with("ksreply: "), "{args:?}: {err}");
         assert!(o.stdout.is_empty(), "{args:?}");
-        assert!(!h.join(".local/state/ksreply").exists(), "{args:?} wrote a draft");
+        assert!(!sb.drafts_dir().exists(), "{args:?} wrote a draft");
     }
 }
 
 /// A closed pipe on stdout is success: `ksreply --dry-run … | head -1`.
 #[test]
 fn closed_stdout_pipe_is_success() {
-    let home = temp_home("pipe");
+    let sb = sandbox("pipe");
+    let seed = seed_arg();
     for args in [
-        &["--dry-run", "--no-edit", "--from", "me@example.org", SEED][..],
-        &["--print", SEED][..],
+        &["--dry-run", "--no-edit", "--from", "me@example.org", &seed][..],
+        &["--print", &seed][..],
     ] {
-        let o = Command::new("bash")
+        let o = sb
+            .command("bash")
             .arg("-c")
             .arg("\"$0\" \"$@\" | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}")
             .arg(env!("CARGO_BIN_EXE_ksreply"))
-            .args(args.iter().map(|a| {
-                if a.starts_with("tests/") {
-                    data(a).display().to_string()
-                } else {
-                    a.to_string()
-                }
-            }))
-            .current_dir(home.path())
-            .env("HOME", home.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CEILING_DIRECTORIES", home.path().parent().unwrap())
-            .env_remove("XDG_STATE_HOME")
+            .args(args)
             .output()
             .unwrap();
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = o.stderr_text();
         assert!(
             !err.contains("panicked") && !err.contains("Broken pipe"),
             "{args:?}: {err}"
@@ -378,36 +296,35 @@ fn closed_stdout_pipe_is_success() {
 /// the test-only TLS override is not a flag anywhere.
 #[test]
 fn generate_prints_the_committed_files_without_test_flags() {
-    let home = temp_home("generate");
+    let sb = sandbox("generate");
     for (what, file) in [
         ("man", "man/ksreply.1"),
         ("bash", "completions/ksreply.bash"),
         ("zsh", "completions/_ksreply"),
         ("fish", "completions/ksreply.fish"),
     ] {
-        let o = ksreply(home.path(), &["--generate", what], None);
+        let o = sb.run(&["--generate", what]);
         assert_eq!(o.status.code(), Some(0));
-        let committed = std::fs::read(data(file)).unwrap();
+        let committed = std::fs::read(crate::harness::root().join(file)).unwrap();
         assert!(o.stdout == committed, "--generate {what} differs from {file}");
         assert!(!stdout(&o).contains("insecure"), "{file}");
     }
-    let help = ksreply(home.path(), &["--help"], None);
+    let help = sb.run(&["--help"]);
     assert!(!stdout(&help).contains("insecure"));
-    let o = ksreply(home.path(), &["--insecure-skip-tls-verify-for-testing", SEED], None);
+    let o = sb.run(&["--insecure-skip-tls-verify-for-testing", &seed_arg()]);
     assert_eq!(o.status.code(), Some(1));
 }
 
 /// `--drafts` lists the unsent drafts, as text and JSON (issue 18, point 8).
 #[test]
 fn drafts_lists_unsent_drafts() {
-    let tmp = temp_home("drafts");
-    let home = tmp.path();
-    let o = ksreply(home, &["--drafts"], None);
+    let sb = sandbox("drafts");
+    let o = sb.run(&["--drafts"]);
     assert!(o.status.success() && o.stdout.is_empty());
-    let o = ksreply(home, &["--from", "me@example.org", "--json", SEED], None);
+    let o = sb.run(&["--from", "me@example.org", "--json", &seed_arg()]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let path = v["draft_path"].as_str().unwrap().to_string();
-    let o = ksreply(home, &["--drafts", "--json"], None);
+    let o = sb.run(&["--drafts", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 1);
@@ -417,7 +334,7 @@ fn drafts_lists_unsent_drafts() {
         .unwrap()
         .starts_with("Re: [MAINTAINER SUMMIT]"));
     assert_eq!(list[0]["to"].as_array().unwrap().len(), 8);
-    let o = ksreply(home, &["--drafts"], None);
+    let o = sb.run(&["--drafts"]);
     let text = stdout(&o);
     assert!(text.contains("leon@kernel.org +7") && text.contains(&path), "{text}");
 }
@@ -426,11 +343,11 @@ fn drafts_lists_unsent_drafts() {
 /// from lore that fails with a DNS error (issue 18, point 9).
 #[test]
 fn missing_files_that_look_like_ids_are_no_such_file() {
-    let tmp = temp_home("nofile");
-    std::fs::create_dir(tmp.path().join("dir")).unwrap();
+    let sb = sandbox("nofile");
+    std::fs::create_dir(sb.work().join("dir")).unwrap();
     for arg in ["missing@unreal.eml", "dir/x@y", "./x@y", "thread@x.mbox.gz"] {
-        let o = ksreply(tmp.path(), &["--print", "--offline", arg], None);
-        let err = String::from_utf8_lossy(&o.stderr);
+        let o = sb.run(&["--print", "--offline", arg]);
+        let err = o.stderr_text();
         assert_eq!(o.status.code(), Some(2), "{arg}: {err}");
         assert!(
             err.contains("no such file") && err.contains(&format!("id:{arg}")),
@@ -438,6 +355,6 @@ fn missing_files_that_look_like_ids_are_no_such_file() {
         );
     }
     // Written as an id, it is one (here: not in the empty cache, exit 3).
-    let o = ksreply(tmp.path(), &["--print", "--offline", "id:missing@unreal.eml"], None);
-    assert_eq!(o.status.code(), Some(3), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = sb.run(&["--print", "--offline", "id:missing@unreal.eml"]);
+    assert_eq!(o.status.code(), Some(3), "{}", o.stderr_text());
 }

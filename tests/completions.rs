@@ -2,15 +2,8 @@
 //! bash completes partial flags and flag values when the installed file is
 //! sourced in a bare `bash --norc`.
 
-mod common;
-
-use common::temp::TempDir;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::harness::{root, Sandbox};
+use std::path::Path;
 
 /// The shell block that follows `<!-- install-completions -->` in
 /// docs/mail-clients.md.
@@ -27,17 +20,16 @@ fn documented_install_commands() -> String {
     block.split_once("\n```").expect("the block ends").0.to_string()
 }
 
-/// Run the documented commands from the checkout with HOME in a temp dir.
-fn install(home: &Path) {
+/// Run the documented commands from the checkout with the sandbox's HOME.
+fn install(sb: &Sandbox) {
     let cmds = documented_install_commands();
-    let o = Command::new("bash")
+    let o = sb
+        .command("bash")
         .args(["--norc", "--noprofile", "-e", "-c"])
         .arg(&cmds)
         .current_dir(root())
-        .env("HOME", home)
         .env_remove("XDG_DATA_HOME")
         .env_remove("XDG_CONFIG_HOME")
-        .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run bash: {e}"));
     assert!(
@@ -49,8 +41,8 @@ fn install(home: &Path) {
 
 #[test]
 fn documented_install_puts_each_shell_file_in_place() {
-    let home = TempDir::new("completions-install");
-    install(home.path());
+    let sb = Sandbox::new("completions-install");
+    install(&sb);
     for (shipped, installed) in [
         (
             "completions/ksreply.bash",
@@ -60,7 +52,7 @@ fn documented_install_puts_each_shell_file_in_place() {
         ("completions/ksreply.fish", ".config/fish/completions/ksreply.fish"),
     ] {
         let want = std::fs::read(root().join(shipped)).unwrap();
-        let got = std::fs::read(home.path().join(installed)).unwrap_or_else(|e| panic!("{installed}: {e}"));
+        let got = std::fs::read(sb.home().join(installed)).unwrap_or_else(|e| panic!("{installed}: {e}"));
         assert!(got == want, "{installed} is not {shipped}");
     }
 }
@@ -68,7 +60,7 @@ fn documented_install_puts_each_shell_file_in_place() {
 /// Ask bash for the completions of a command line whose last word is
 /// being completed, as readline would: COMP_WORDS/COMP_CWORD set, the
 /// function registered by `complete` called with (command, word, previous).
-fn bash_complete(script: &Path, cwd: &Path, lines: &[&[&str]]) -> Vec<Vec<String>> {
+fn bash_complete(sb: &Sandbox, script: &Path, cwd: &Path, lines: &[&[&str]]) -> Vec<Vec<String>> {
     let mut prog = String::from(
         r#"source "$1" || exit 3
 spec=$(complete -p ksreply) || exit 4
@@ -89,12 +81,11 @@ comp() {
         }
         prog.push('\n');
     }
-    let o = Command::new("bash")
+    let o = sb
+        .command("bash")
         .args(["--norc", "--noprofile", "-c", &prog, "bash"])
         .arg(script)
         .current_dir(cwd)
-        .env("HOME", cwd)
-        .stdin(Stdio::null())
         .output()
         .unwrap_or_else(|e| panic!("cannot run bash: {e}"));
     assert!(o.status.success(), "bash: {}", String::from_utf8_lossy(&o.stderr));
@@ -107,13 +98,14 @@ comp() {
 
 #[test]
 fn bash_completes_partial_flags_and_values() {
-    let home = TempDir::new("completions-bash");
-    install(home.path());
-    let script = home.path().join(".local/share/bash-completion/completions/ksreply");
-    std::fs::write(home.path().join("reply-draft.eml"), "").unwrap();
+    let sb = Sandbox::new("completions-bash");
+    install(&sb);
+    let script = sb.home().join(".local/share/bash-completion/completions/ksreply");
+    std::fs::write(sb.home().join("reply-draft.eml"), "").unwrap();
     let got = bash_complete(
+        &sb,
         &script,
-        home.path(),
+        &sb.home(),
         &[
             &["ksreply", "--pri"],
             &["ksreply", "--re"],

@@ -4,10 +4,7 @@
 //! `email.utils.getaddresses` and in the real git send-email (whose
 //! envelope recipients are recorded by a sendmail command).
 
-mod common;
-
-use common::temp::TempDir;
-use std::path::Path;
+use crate::harness::{require_git_send_email, script, Sandbox};
 use std::process::Command;
 
 fn b64(s: &str) -> String {
@@ -27,8 +24,9 @@ fn b64(s: &str) -> String {
 
 #[test]
 fn hostile_display_names_name_no_extra_address() {
-    let t = TempDir::new("names");
-    let dir = t.path();
+    require_git_send_email();
+    let sb = Sandbox::new("names");
+    let dir = sb.work();
     let enc = |s: &str| format!("=?utf-8?b?{}?=", b64(s));
     let msg = format!(
         "From: {} <author@example.org>\nTo: {} <list@example.org>\nCc: {} <cc@example.org>, \"Quote \\\" Mark\" <q@example.org>\nSubject: names\nMessage-ID: <names@example.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nBody.\n",
@@ -37,23 +35,14 @@ fn hostile_display_names_name_no_extra_address() {
         enc("a@evil.example, b <c@evil.example>"),
     );
     std::fs::write(dir.join("msg.eml"), msg).unwrap();
-    std::fs::write(
-        dir.join(".gitconfig"),
-        "[user]\n\tname = Me\n\temail = me@example.org\n",
-    )
-    .unwrap();
+    sb.gitconfig("[user]\n\tname = Me\n\temail = me@example.org\n");
     let draft = dir.join("draft.eml");
-    let o = Command::new(env!("CARGO_BIN_EXE_ksreply"))
-        .args(["--print", "--draft"])
-        .arg(&draft)
-        .arg(dir.join("msg.eml"))
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
-        .env_remove("XDG_STATE_HOME")
-        .output()
-        .unwrap();
+    let o = sb.run(&[
+        "--print",
+        "--draft",
+        draft.to_str().unwrap(),
+        dir.join("msg.eml").to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let want = [
         "author@example.org",
@@ -62,7 +51,8 @@ fn hostile_display_names_name_no_extra_address() {
         "q@example.org",
     ];
     // Python's reading of the draft's To and Cc.
-    let py = Command::new("/usr/bin/python3")
+    let py = sb
+        .command("/usr/bin/python3")
         .arg("-c")
         .arg(
             "import sys, email, email.utils, email.policy\n\
@@ -84,25 +74,15 @@ fn hostile_display_names_name_no_extra_address() {
 
     // git send-email's reading: the envelope it hands to a sendmail command.
     let rec = dir.join("rcpts");
-    let sendmail = dir.join("sendmail.sh");
-    std::fs::write(
-        &sendmail,
-        format!(
-            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\ncat >/dev/null\n",
-            rec.display()
-        ),
-    )
-    .unwrap();
-    Command::new("chmod").arg("+x").arg(&sendmail).status().unwrap();
-    let cmd = sendmail.display().to_string();
-    let g = Command::new("git")
+    let sendmail = script(
+        &dir.join("sendmail.sh"),
+        &format!("printf '%s\\n' \"$@\" > '{}'\ncat >/dev/null", rec.display()),
+    );
+    let g = sb
+        .command("git")
         .args(["send-email", "--confirm=never", "--suppress-cc=self", "--quiet"])
-        .arg(format!("--sendmail-cmd={cmd}"))
+        .arg(format!("--sendmail-cmd={}", sendmail.display()))
         .arg(&draft)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CEILING_DIRECTORIES", dir.parent().unwrap())
         .output()
         .unwrap();
     assert!(
@@ -119,5 +99,4 @@ fn hostile_display_names_name_no_extra_address() {
     got.sort();
     got.dedup();
     assert_eq!(got, want, "git send-email's envelope");
-    assert!(!Path::new(&dir.join("pwned")).exists());
 }

@@ -10,14 +10,19 @@
 //!   folded continuation lines), no CR or NUL, and whose threading headers
 //!   survive the round trip.
 //!
-//! Seeds: tests/data/fuzz-seeds/, tests/data/seed/, tests/data/corpus/ and
-//! `../shared/corpus` (or `$KSREPLY_SHARED/corpus`) when present.
+//! Seeds: tests/data/fuzz-seeds/, tests/data/seed/ and tests/data/corpus/.
 //! Mutations: byte flips, truncation, header duplication, giant headers,
 //! deep multipart nesting, NUL bytes, invalid UTF-8, charset labels,
 //! injected CR/LF/encoded words/brackets, splices of other seeds.
 //!
 //! `cargo test --test fuzz` runs a bounded number of cases (fixed RNG seed,
 //! a few seconds); `scripts/fuzz` runs many more in an optimised build.
+//!
+//! This is the one integration-test binary besides tests/tests.rs, for two
+//! reasons: it installs a process-wide panic hook that records the panics
+//! of dependencies (which would also swallow those of unrelated tests
+//! running beside it), and scripts/fuzz builds and runs it alone in the
+//! optimised `fuzz` profile. It uses the same harness.
 //! Knobs (environment): `KSREPLY_FUZZ_CASES` (default 192),
 //! `KSREPLY_FUZZ_SEED` (a number, or `random`; default fixed),
 //! `KSREPLY_FUZZ_DEADLINE` (seconds per case, default 60),
@@ -27,9 +32,11 @@
 use ksreply::draft::Draft;
 use ksreply::message;
 use ksreply::reply;
-mod common;
 
-use common::DRAFT_HEADERS;
+#[path = "harness/mod.rs"]
+mod harness;
+
+use harness::{data, files_under, root, DRAFT_HEADERS};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestCaseError, TestRunner};
 use std::path::{Path, PathBuf};
@@ -42,25 +49,21 @@ const MAX_SEED: u64 = 256 * 1024;
 fn seeds() -> &'static [(String, Vec<u8>)] {
     static SEEDS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
     SEEDS.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let shared = std::env::var_os("KSREPLY_SHARED")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root.join("../shared"));
+        let root = root();
         let mut files = Vec::new();
-        for dir in [
-            root.join("tests/data/fuzz-seeds"),
-            root.join("tests/data/seed"),
-            root.join("tests/data/corpus"),
-            shared.join("corpus"),
-        ] {
-            collect(&dir, &mut files);
+        for dir in ["fuzz-seeds", "seed", "corpus"] {
+            files.extend(
+                files_under(&data(dir), &[".eml", ".mbox"])
+                    .into_iter()
+                    .filter(|p| p.metadata().is_ok_and(|m| m.len() <= MAX_SEED)),
+            );
         }
         files.sort();
         files.dedup();
         let mut out: Vec<(String, Vec<u8>)> = Vec::new();
         for f in files {
             if let Ok(data) = std::fs::read(&f) {
-                // The shared corpus repeats tests/data/corpus: keep one copy.
+                // The seed is also in the corpus: keep one copy.
                 if !data.is_empty() && !out.iter().any(|(_, d)| *d == data) {
                     out.push((f.strip_prefix(root).unwrap_or(&f).display().to_string(), data));
                 }
@@ -69,20 +72,6 @@ fn seeds() -> &'static [(String, Vec<u8>)] {
         assert!(out.len() >= 6, "no fuzz seeds found");
         out
     })
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|x| x == "eml" || x == "mbox")
-            && p.metadata().is_ok_and(|m| m.len() <= MAX_SEED)
-        {
-            out.push(p);
-        }
-    }
 }
 
 /// A position in data of any length: `len * (self.0 / 2^64)`.

@@ -1,14 +1,11 @@
 //! The committed man page and shell completions must match what the clap
 //! definition generates. To update them after changing `src/cli.rs`:
 //!
-//!     KSREPLY_BLESS=1 cargo test --test generated
+//!     KSREPLY_BLESS=1 cargo test --test tests generated::
 
+use crate::harness::root;
 use ksreply::cli::{generated, Generate};
 use std::path::{Path, PathBuf};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn check(path: &Path, want: &[u8]) -> Option<String> {
     if std::env::var_os("KSREPLY_BLESS").is_some() {
@@ -35,7 +32,7 @@ fn man_page_and_completions_are_up_to_date() {
     let stale: Vec<String> = files.iter().filter_map(|(p, w)| check(p, w)).collect();
     assert!(
         stale.is_empty(),
-        "{}\nregenerate with: KSREPLY_BLESS=1 cargo test --test generated",
+        "{}\nregenerate with: KSREPLY_BLESS=1 cargo test --test tests generated::",
         stale.join("\n")
     );
 }

@@ -4,40 +4,32 @@
 //! must equal `git config --list -z` exactly, or ksreply must know to ask
 //! git (and then the end-to-end run shows it did).
 
-mod common;
-
-use common::temp::TempDir;
+use crate::harness::{root, seed, Sandbox};
 use ksreply::config::git_files::{self, AskGit, Context, Entry, ParseError};
 use ksreply::config::list_z_entries;
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-/// A private directory: `home/` for the user's files, `work/` to run in,
-/// with GIT_CEILING_DIRECTORIES at the top so the ksreply checkout these
-/// tests run in stays out of sight.
-struct Sandbox {
-    dir: TempDir,
-    vars: HashMap<String, OsString>,
+/// A sandbox (`home/` for the user's files, `work/` to run in) whose
+/// environment is what git and ksreply's reader are compared under: HOME,
+/// no system config, GIT_CEILING_DIRECTORIES at the top so the ksreply
+/// checkout these tests run in stays out of sight, and no XDG_CONFIG_HOME
+/// (git's default, `~/.config`, is part of what is compared).
+struct Layout {
+    sb: Sandbox,
 }
 
-impl Sandbox {
-    fn new(label: &str) -> Sandbox {
-        let dir = TempDir::new(label);
-        let top = fs::canonicalize(dir.path()).unwrap();
-        fs::create_dir_all(top.join("home")).unwrap();
-        fs::create_dir_all(top.join("work")).unwrap();
-        let mut vars = HashMap::new();
-        vars.insert("HOME".to_string(), top.join("home").into_os_string());
-        vars.insert("GIT_CONFIG_NOSYSTEM".to_string(), "1".into());
-        vars.insert("GIT_CEILING_DIRECTORIES".to_string(), top.clone().into_os_string());
-        Sandbox { dir, vars }
+impl Layout {
+    fn new(label: &str) -> Layout {
+        let mut sb = Sandbox::new(label);
+        let top = fs::canonicalize(sb.path()).unwrap();
+        sb.set("GIT_CEILING_DIRECTORIES", top).unset("XDG_CONFIG_HOME");
+        Layout { sb }
     }
 
     fn top(&self) -> PathBuf {
-        fs::canonicalize(self.dir.path()).unwrap()
+        fs::canonicalize(self.sb.path()).unwrap()
     }
 
     fn home(&self) -> PathBuf {
@@ -54,22 +46,19 @@ impl Sandbox {
     }
 
     fn set(&mut self, name: &str, value: impl Into<OsString>) {
-        self.vars.insert(name.to_string(), value.into());
+        self.sb.set(name, value.into());
     }
 
     fn unset(&mut self, name: &str) {
-        self.vars.remove(name);
+        self.sb.unset(name);
     }
 
-    /// `git` with only these variables (and PATH).
+    /// `git` with only the sandbox's variables.
     fn git(&self, cwd: &Path, args: &[&str]) -> std::process::Output {
-        Command::new("git")
+        self.sb
+            .command("git")
             .args(args)
             .current_dir(cwd)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(&self.vars)
-            .stdin(Stdio::null())
             .output()
             .expect("git is installed (scripts/test installs it)")
     }
@@ -86,7 +75,7 @@ impl Sandbox {
     fn native(&self, cwd: &Path) -> Result<Vec<Entry>, AskGit> {
         let ctx = Context {
             cwd: fs::canonicalize(cwd).unwrap(),
-            vars: self.vars.clone(),
+            vars: self.sb.vars().iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
             euid: Context::from_process().unwrap().euid,
         };
         git_files::read(&ctx)
@@ -162,7 +151,7 @@ const TRICKY: &str = "\u{feff}# a comment\n\
 
 #[test]
 fn global_file_syntax_matches_git() {
-    let sb = Sandbox::new("gc-syntax");
+    let sb = Layout::new("gc-syntax");
     sb.write(&sb.home().join(".gitconfig"), TRICKY);
     let entries = sb.assert_same(&sb.work(), "tricky ~/.gitconfig");
     assert!(keys(&entries).contains(&"sendemail.Work Account.smtpserver"));
@@ -176,7 +165,7 @@ fn global_file_syntax_matches_git() {
 
 #[test]
 fn file_locations_match_git() {
-    let mut sb = Sandbox::new("gc-locations");
+    let mut sb = Layout::new("gc-locations");
     let home = sb.home();
     sb.write(&home.join(".gitconfig"), "[user]\n\temail = home@example.org\n");
     sb.write(
@@ -214,7 +203,7 @@ fn file_locations_match_git() {
 
 #[test]
 fn includes_match_git() {
-    let sb = Sandbox::new("gc-include");
+    let sb = Layout::new("gc-include");
     let home = sb.home();
     sb.write(
         &home.join(".gitconfig"),
@@ -248,7 +237,7 @@ fn includes_match_git() {
 
 #[test]
 fn repository_discovery_matches_git() {
-    let sb = Sandbox::new("gc-repo");
+    let sb = Layout::new("gc-repo");
     sb.write(&sb.home().join(".gitconfig"), "[user]\n\temail = home@example.org\n");
     let repo = sb.work().join("linux");
     sb.init_repo(&repo);
@@ -328,7 +317,7 @@ fn repository_discovery_matches_git() {
 
 #[test]
 fn ceiling_directories_match_git() {
-    let mut sb = Sandbox::new("gc-ceiling");
+    let mut sb = Layout::new("gc-ceiling");
     let repo = sb.work().join("repo");
     sb.init_repo(&repo);
     sb.git_ok(&repo, &["config", "user.email", "repo@example.org"]);
@@ -353,22 +342,29 @@ fn ceiling_directories_match_git() {
 /// own repository.
 #[test]
 fn the_checkout_itself_matches_git() {
-    let mut sb = Sandbox::new("gc-checkout");
+    let mut sb = Layout::new("gc-checkout");
     sb.unset("GIT_CEILING_DIRECTORIES");
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let here = root();
     match sb.native(here) {
         Ok(_) => {
             sb.assert_same(here, "the ksreply checkout");
         }
         // A checkout that git itself reads specially (a worktree with its
-        // own config, another owner): nothing to compare.
-        Err(e) => eprintln!("checkout layout left to git: {e:?}"),
+        // own config, another owner): nothing to compare, but git must
+        // read it.
+        Err(e) => {
+            eprintln!("checkout layout left to git: {e:?}");
+            assert!(
+                sb.reference(here).is_some(),
+                "git cannot read the checkout's config either ({e:?})"
+            );
+        }
     }
 }
 
 #[test]
 fn unusual_layouts_are_left_to_git() {
-    let mut sb = Sandbox::new("gc-askgit");
+    let mut sb = Layout::new("gc-askgit");
     let repo = sb.work().join("repo");
     sb.init_repo(&repo);
 
@@ -411,18 +407,17 @@ fn unusual_layouts_are_left_to_git() {
 /// from an `includeIf` it leaves to git, both end up in the draft.
 #[test]
 fn drafts_use_both_ways_of_reading() {
-    let sb = Sandbox::new("gc-e2e");
+    let sb = Layout::new("gc-e2e");
     let repo = sb.work().join("kernel");
     sb.init_repo(&repo);
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml");
+    let seed = seed();
     // The From line of the draft, and how -v says the config was read.
     let from = |cwd: &Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_ksreply"))
+        let out = sb
+            .sb
+            .ksreply()
             .args(["--print", "-v", seed.to_str().unwrap()])
             .current_dir(cwd)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(&sb.vars)
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -539,7 +534,7 @@ fn generated_file(rng: &mut Rng) -> String {
 
 #[test]
 fn generated_files_parse_as_git_parses_them() {
-    let sb = Sandbox::new("gc-generated");
+    let sb = Layout::new("gc-generated");
     let file = sb.top().join("generated.conf");
     let cases: u64 = std::env::var("KSREPLY_CONFIG_CASES")
         .ok()

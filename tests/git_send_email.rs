@@ -2,17 +2,15 @@
 //! (`--dry-run`), sends the draft with its In-Reply-To and the full
 //! References chain, to the recipients ksreply chose.
 
-use std::path::Path;
-use std::process::Command;
+use crate::harness::{require_git_send_email, seed, Sandbox};
 
 #[test]
 fn printed_command_keeps_threading_in_real_git_send_email() {
-    let home = std::env::temp_dir().join(format!("ksreply-gse-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).unwrap();
-    let draft = home.join("reply.eml");
-    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml");
-    let o = Command::new(env!("CARGO_BIN_EXE_ksreply"))
+    require_git_send_email();
+    let sb = Sandbox::new("git-send-email");
+    let draft = sb.home().join("reply.eml");
+    let o = sb
+        .ksreply()
         .args([
             "--from",
             "Test Sender <sender@example.org>",
@@ -20,10 +18,7 @@ fn printed_command_keeps_threading_in_real_git_send_email() {
             "--draft",
         ])
         .arg(&draft)
-        .arg(&seed)
-        .env("HOME", &home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .current_dir(&home)
+        .arg(seed())
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -37,16 +32,14 @@ fn printed_command_keeps_threading_in_real_git_send_email() {
         "git send-email --dry-run --confirm=never --smtp-server=127.0.0.1 --suppress-cc=self \\\n",
         1,
     );
-    let o = Command::new("sh")
+    let o = sb
+        .command("sh")
         .arg("-c")
         .arg(&cmd)
-        .env("HOME", &home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("GIT_AUTHOR_NAME", "Test Sender")
         .env("GIT_AUTHOR_EMAIL", "sender@example.org")
         .env("GIT_COMMITTER_NAME", "Test Sender")
         .env("GIT_COMMITTER_EMAIL", "sender@example.org")
-        .current_dir(&home)
         .output()
         .expect("git send-email must be installed (Debian package git-email)");
     let out = String::from_utf8_lossy(&o.stdout);

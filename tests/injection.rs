@@ -10,53 +10,33 @@
 //!   id is never a path in the cache directory;
 //! * `-v` never prints the SMTP password.
 
-mod common;
-
-use common::temp::TempDir;
-use common::{run_with_stdin, DRAFT_HEADERS};
+use crate::harness::{seed, Sandbox, DRAFT_HEADERS};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-/// A private directory with `home/` and `work/`, removed on drop.
-struct Tmp(TempDir);
+/// A sandbox with ksreply's state and cache in `state/` and `cache/` beside
+/// `home/` and `work/`, so that anything written elsewhere shows.
+struct Tmp(Sandbox);
 
 impl Tmp {
     fn new(tag: &str) -> Tmp {
-        let t = Tmp(TempDir::new(&format!("injection-{tag}")));
-        std::fs::create_dir_all(t.home()).unwrap();
-        std::fs::create_dir_all(t.work()).unwrap();
-        t
+        let mut sb = Sandbox::new(&format!("injection-{tag}"));
+        let (state, cache) = (sb.path().join("state"), sb.path().join("cache"));
+        sb.set("XDG_STATE_HOME", state).set("XDG_CACHE_HOME", cache);
+        Tmp(sb)
     }
     fn top(&self) -> &Path {
         self.0.path()
     }
-    fn home(&self) -> PathBuf {
-        self.top().join("home")
-    }
     fn work(&self) -> PathBuf {
-        self.top().join("work")
+        self.0.work()
     }
 }
 
+/// ksreply with a git identity and `gitconfig` added to it.
 fn ksreply(t: &Tmp, args: &[&str], stdin: &[u8], gitconfig: &str) -> Output {
-    std::fs::write(
-        t.home().join(".gitconfig"),
-        format!("[user]\n\tname = Me\n\temail = me@example.org\n{gitconfig}"),
-    )
-    .unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ksreply"));
-    cmd.args(args)
-        .current_dir(t.work())
-        .env("HOME", t.home())
-        .env("XDG_STATE_HOME", t.top().join("state"))
-        .env("XDG_CACHE_HOME", t.top().join("cache"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CEILING_DIRECTORIES", t.top())
-        .env_remove("GIT_CONFIG_GLOBAL")
-        .env_remove("GIT_EDITOR")
-        .env_remove("VISUAL")
-        .env_remove("EDITOR");
-    run_with_stdin(&mut cmd, stdin)
+    t.0.gitconfig(&format!("[user]\n\tname = Me\n\temail = me@example.org\n{gitconfig}"));
+    t.0.run_stdin(args, stdin)
 }
 
 /// Crafted messages: (name, raw bytes).
@@ -219,15 +199,15 @@ fn git_send_email_command_runs_nothing_when_pasted() {
         // or write (`touch` is on PATH: an injected one would leave its
         // file in the sandbox).
         let script = format!("git() {{ for a; do printf '%s\\0' \"$a\"; done > args; }}\n{cmd}");
-        let out = Command::new("/bin/sh")
-            .arg("-c")
-            .arg(&script)
-            .current_dir(&sandbox)
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("HOME", &sandbox)
-            .output()
-            .unwrap();
+        let out =
+            t.0.command("/bin/sh")
+                .arg("-c")
+                .arg(&script)
+                .current_dir(&sandbox)
+                .env("PATH", "/usr/bin:/bin")
+                .env("HOME", &sandbox)
+                .output()
+                .unwrap();
         assert!(
             out.status.success(),
             "{name}: {}\n{cmd}",
@@ -304,9 +284,19 @@ fn draft_files_stay_in_the_drafts_directory() {
 
     // An id that looks like a path is never one in the cache either: an
     // offline lookup misses (exit 3) and creates nothing outside the cache.
-    for id in ["../../x@y", "<../../../etc/passwd@x>", "id:..%2F..%2Fx@y"] {
+    // A bare `../…@…` is taken for a mistyped file name (exit 2, issue 18).
+    for (id, code) in [
+        ("../../x@y", 2),
+        ("<../../../etc/passwd@x>", 3),
+        ("id:..%2F..%2Fx@y", 3),
+    ] {
         let o = ksreply(&t, &["--offline", "--print", id], b"", "");
-        assert_eq!(o.status.code(), Some(3), "{id}: {}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(code),
+            "{id}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     let mut top: Vec<_> = std::fs::read_dir(t.top())
         .unwrap()
@@ -323,8 +313,7 @@ fn draft_files_stay_in_the_drafts_directory() {
 #[test]
 fn verbose_never_prints_the_password() {
     let t = Tmp::new("verbose");
-    let seed = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml"))
-        .unwrap();
+    let seed = std::fs::read(seed()).unwrap();
     let secret = "hunter2-s3cret";
     // Through a sendmail command: sent, and the password is nowhere. (An
     // untouched draft is never sent: the trailer is the new text.)

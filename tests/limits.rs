@@ -4,50 +4,45 @@
 //! (git config `ksreply.maxMessageSize`). Correctness only: peak memory
 //! and speed are measured by scripts/bench (BENCHMARKS.md), never here.
 
+use crate::harness::{corpus, data, files_under, Sandbox};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::OnceLock;
 
 const MESSAGES: usize = 20_000;
 /// The message whose Date is the newest (not the last one in the file).
 const NEWEST: usize = 12_345;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+/// The corpus messages the templates come from (with the fuzz seeds and
+/// the seed): a fixed list, so that the big mbox does not change when the
+/// corpus grows.
+const CORPUS_TEMPLATES: &[&str] = &[
+    "git/t4256/1/patch.eml",
+    "git/t4258/mbox.eml",
+    "lore-linux-hwmon/singles/no-subject-reply--59ba8cda148b.eml",
+    "mail-parser/thirdparty/016.eml",
+    "notmuch/html/attribute-text.eml",
+    "notmuch/insert/mbox-attachment.eml",
+    "notmuch/pkcs7/smime-onepart-signed.eml",
+    "public-inbox/t/iso-2202-jp.eml",
+    "public-inbox/t/plack-qp.eml",
+    "public-inbox/t/x-unknown-alpine.eml",
+];
 
-/// A scratch directory for this test binary, removed by [`Cleanup`].
-fn scratch() -> &'static Path {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("limits-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(d.join("home")).unwrap();
-        d
-    })
-}
-
-/// Removes the scratch directory (a few dozen MB) when the test ends,
-/// passed or failed.
-struct Cleanup;
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(scratch());
-    }
-}
-
-/// One test, so that the big files are made once and removed at the end.
+/// One test, so that the big files are made once, in one sandbox that is
+/// removed (a few dozen MB) at the end, passed or failed.
 #[test]
 fn large_inputs() {
-    let _cleanup = Cleanup;
+    let sb = Sandbox::new("limits");
     let t = std::time::Instant::now();
-    big_mbox_msgid_latest_and_first();
-    big_gzip_mbox_in_several_members();
-    big_mbox_on_standard_input();
-    id_less_mbox_latest();
-    message_size_limit();
+    let big = big_mbox(&sb);
+    let gz = big_mbox_gz(&sb, &big);
+    big_mbox_msgid_latest_and_first(&sb, &big);
+    big_gzip_mbox_in_several_members(&sb, &gz);
+    big_mbox_on_standard_input(&sb, &big, &gz);
+    id_less_mbox_latest(&sb);
+    message_size_limit(&sb);
     eprintln!("large inputs: {:?}", t.elapsed());
 }
 
@@ -56,9 +51,9 @@ fn large_inputs() {
 fn templates() -> &'static [(Vec<u8>, Vec<u8>)] {
     static T: OnceLock<Vec<(Vec<u8>, Vec<u8>)>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut files = Vec::new();
-        for d in ["tests/data/corpus", "tests/data/fuzz-seeds", "tests/data/seed"] {
-            walk(&root().join(d), &mut files);
+        let mut files: Vec<PathBuf> = CORPUS_TEMPLATES.iter().map(|rel| corpus(rel)).collect();
+        for d in ["fuzz-seeds", "seed"] {
+            files.extend(files_under(&data(d), &[".eml"]));
         }
         files.sort();
         let mut out = Vec::new();
@@ -80,18 +75,6 @@ fn templates() -> &'static [(Vec<u8>, Vec<u8>)] {
         assert!(out.len() >= 5, "no template messages");
         out
     })
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    for e in rd.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p.extension().is_some_and(|x| x == "eml") {
-            out.push(p);
-        }
-    }
 }
 
 fn find(h: &[u8], n: &[u8]) -> Option<usize> {
@@ -162,51 +145,38 @@ fn write_message(out: &mut Vec<u8>, i: usize, with_id: bool) {
     out.push(b'\n');
 }
 
-fn big_mbox() -> &'static Path {
-    static P: OnceLock<PathBuf> = OnceLock::new();
-    P.get_or_init(|| {
-        let mut data = Vec::with_capacity(64 << 20);
-        for i in 0..MESSAGES {
-            write_message(&mut data, i, true);
-        }
-        let p = scratch().join("big.mbox");
-        std::fs::write(&p, &data).unwrap();
-        eprintln!("{}: {} messages, {} bytes", p.display(), MESSAGES, data.len());
-        p
-    })
+fn big_mbox(sb: &Sandbox) -> PathBuf {
+    let mut data = Vec::with_capacity(64 << 20);
+    for i in 0..MESSAGES {
+        write_message(&mut data, i, true);
+    }
+    let p = sb.path().join("big.mbox");
+    std::fs::write(&p, &data).unwrap();
+    eprintln!("{}: {} messages, {} bytes", p.display(), MESSAGES, data.len());
+    p
 }
 
 /// The same mbox gzipped in three members, as public-inbox's t.mbox.gz
 /// can be.
-fn big_mbox_gz() -> &'static Path {
-    static P: OnceLock<PathBuf> = OnceLock::new();
-    P.get_or_init(|| {
-        let data = std::fs::read(big_mbox()).unwrap();
-        let mut out = Vec::new();
-        let third = data.len() / 3;
-        for piece in [&data[..third], &data[third..2 * third], &data[2 * third..]] {
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            gz.write_all(piece).unwrap();
-            out.extend_from_slice(&gz.finish().unwrap());
-        }
-        let p = scratch().join("big.mbox.gz");
-        std::fs::write(&p, &out).unwrap();
-        p
-    })
+fn big_mbox_gz(sb: &Sandbox, big: &Path) -> PathBuf {
+    let data = std::fs::read(big).unwrap();
+    let mut out = Vec::new();
+    let third = data.len() / 3;
+    for piece in [&data[..third], &data[third..2 * third], &data[2 * third..]] {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(piece).unwrap();
+        out.extend_from_slice(&gz.finish().unwrap());
+    }
+    let p = sb.path().join("big.mbox.gz");
+    std::fs::write(&p, &out).unwrap();
+    p
 }
 
-fn ksreply(args: &[&str], stdin: Option<&Path>, config: &[(&str, &str)]) -> Output {
-    let home = scratch().join("home");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ksreply"));
+/// ksreply with `config` given as GIT_CONFIG_COUNT/KEY/VALUE (always set,
+/// so the configuration is read through git).
+fn ksreply(sb: &Sandbox, args: &[&str], stdin: Option<&Path>, config: &[(&str, &str)]) -> Output {
+    let mut cmd = sb.ksreply();
     cmd.args(args)
-        .current_dir(&home)
-        .env("HOME", &home)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        // The scratch dir is under target/, inside the checkout.
-        .env("GIT_CEILING_DIRECTORIES", scratch())
-        .env_remove("XDG_STATE_HOME")
-        .env_remove("XDG_CACHE_HOME")
-        .env_remove("GIT_CONFIG_GLOBAL")
         .env("GIT_CONFIG_COUNT", config.len().to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -236,21 +206,21 @@ fn assert_replied_to(o: &Output, i: usize) {
     assert_eq!(header(o, "Subject"), Some(format!("Re: message {i}")));
 }
 
-fn big_mbox_msgid_latest_and_first() {
-    let mbox = big_mbox().to_str().unwrap();
+fn big_mbox_msgid_latest_and_first(sb: &Sandbox, big: &Path) {
+    let mbox = big.to_str().unwrap();
     let near_end = MESSAGES - 10;
     assert_replied_to(
-        &ksreply(&["--print", "--msgid", &id(near_end), mbox], None, &[]),
+        &ksreply(sb, &["--print", "--msgid", &id(near_end), mbox], None, &[]),
         near_end,
     );
     assert_replied_to(
-        &ksreply(&["--print", "--msgid", &format!("<{}>", id(1)), mbox], None, &[]),
+        &ksreply(sb, &["--print", "--msgid", &format!("<{}>", id(1)), mbox], None, &[]),
         1,
     );
-    assert_replied_to(&ksreply(&["--print", "--latest", mbox], None, &[]), NEWEST);
-    assert_replied_to(&ksreply(&["--print", mbox], None, &[]), 0);
+    assert_replied_to(&ksreply(sb, &["--print", "--latest", mbox], None, &[]), NEWEST);
+    assert_replied_to(&ksreply(sb, &["--print", mbox], None, &[]), 0);
 
-    let o = ksreply(&["--print", "--msgid", "nowhere@ksreply.example", mbox], None, &[]);
+    let o = ksreply(sb, &["--print", "--msgid", "nowhere@ksreply.example", mbox], None, &[]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -259,49 +229,49 @@ fn big_mbox_msgid_latest_and_first() {
     );
 }
 
-fn big_gzip_mbox_in_several_members() {
-    let gz = big_mbox_gz().to_str().unwrap();
+fn big_gzip_mbox_in_several_members(sb: &Sandbox, gz: &Path) {
+    let gz = gz.to_str().unwrap();
     let near_end = MESSAGES - 3;
     assert_replied_to(
-        &ksreply(&["--print", "--msgid", &id(near_end), gz], None, &[]),
+        &ksreply(sb, &["--print", "--msgid", &id(near_end), gz], None, &[]),
         near_end,
     );
-    assert_replied_to(&ksreply(&["--print", "--latest", gz], None, &[]), NEWEST);
+    assert_replied_to(&ksreply(sb, &["--print", "--latest", gz], None, &[]), NEWEST);
 }
 
-fn big_mbox_on_standard_input() {
+fn big_mbox_on_standard_input(sb: &Sandbox, big: &Path, gz: &Path) {
     let near_end = MESSAGES - 1;
     assert_replied_to(
-        &ksreply(&["--print", "--msgid", &id(near_end), "-"], Some(big_mbox()), &[]),
+        &ksreply(sb, &["--print", "--msgid", &id(near_end), "-"], Some(big), &[]),
         near_end,
     );
-    assert_replied_to(&ksreply(&["--print", "-"], Some(big_mbox_gz()), &[]), 0);
+    assert_replied_to(&ksreply(sb, &["--print", "-"], Some(gz), &[]), 0);
 }
 
-fn id_less_mbox_latest() {
+fn id_less_mbox_latest(sb: &Sandbox) {
     let mut data = Vec::new();
     for i in 0..2_000 {
         write_message(&mut data, i + NEWEST - 1_000, false);
     }
-    let p = scratch().join("idless.mbox");
+    let p = sb.path().join("idless.mbox");
     std::fs::write(&p, &data).unwrap();
-    let o = ksreply(&["--print", "--latest", p.to_str().unwrap()], None, &[]);
+    let o = ksreply(sb, &["--print", "--latest", p.to_str().unwrap()], None, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(header(&o, "Subject"), Some(format!("Re: message {NEWEST}")));
     assert_eq!(header(&o, "In-Reply-To"), None);
 }
 
-fn message_size_limit() {
+fn message_size_limit(sb: &Sandbox) {
     let limit = [("ksreply.maxMessageSize", "64k")];
     let big_body = "x".repeat(100 * 1024) + "\n";
     // One message over the limit: a clear error.
-    let single = scratch().join("single-big.eml");
+    let single = sb.path().join("single-big.eml");
     std::fs::write(
         &single,
         format!("From: a@example.org\nSubject: big\nMessage-ID: <big@x>\n\n{big_body}"),
     )
     .unwrap();
-    let o = ksreply(&["--print", single.to_str().unwrap()], None, &limit);
+    let o = ksreply(sb, &["--print", single.to_str().unwrap()], None, &limit);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
@@ -310,7 +280,9 @@ fn message_size_limit() {
     );
     // Without the setting, the default limit (64 MiB) lets it through.
     assert_eq!(
-        ksreply(&["--print", single.to_str().unwrap()], None, &[]).status.code(),
+        ksreply(sb, &["--print", single.to_str().unwrap()], None, &[])
+            .status
+            .code(),
         Some(0)
     );
 
@@ -327,15 +299,15 @@ fn message_size_limit() {
         .as_bytes(),
     );
     write_message(&mut data, 3, true);
-    let mbox = scratch().join("one-big.mbox");
+    let mbox = sb.path().join("one-big.mbox");
     std::fs::write(&mbox, &data).unwrap();
     let mbox = mbox.to_str().unwrap();
-    assert_replied_to(&ksreply(&["--print", "--msgid", &id(3), mbox], None, &limit), 3);
-    assert_replied_to(&ksreply(&["--print", "--latest", mbox], None, &limit), 3);
-    let o = ksreply(&["--print", "--msgid", &id(2), mbox], None, &limit);
+    assert_replied_to(&ksreply(sb, &["--print", "--msgid", &id(3), mbox], None, &limit), 3);
+    assert_replied_to(&ksreply(sb, &["--print", "--latest", mbox], None, &limit), 3);
+    let o = ksreply(sb, &["--print", "--msgid", &id(2), mbox], None, &limit);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("message larger than 64 KiB"));
 
-    let o = ksreply(&["--print", mbox], None, &[("ksreply.maxMessageSize", "lots")]);
+    let o = ksreply(sb, &["--print", mbox], None, &[("ksreply.maxMessageSize", "lots")]);
     assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
 }

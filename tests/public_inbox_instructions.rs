@@ -1,8 +1,10 @@
 //! Golden tests against a real public-inbox server.
 //!
 //! One inbox, `ksummit` (ksummit@lists.linux.dev), is built once per run of
-//! this test binary from the seed message and a few hundred corpus messages,
-//! and served by `public-inbox-httpd` (see `common/public_inbox.rs`). The
+//! the tests from the seed message and a few hundred corpus messages, and
+//! served by `public-inbox-httpd` (see `harness/public_inbox.rs`). Importing
+//! them takes about a minute, so the two tests that use it are ignored by a
+//! plain `cargo test`; `scripts/test` runs them. The
 //! "Reply instructions" that the server shows for each message are the
 //! truth that `ksreply --recipients public-inbox` must reproduce:
 //!
@@ -18,63 +20,31 @@
 //! Set `KSREPLY_GOLDEN_ONLY=TEXT` to compare only messages whose file path or
 //! Message-ID contains TEXT (the inbox is still built in full).
 
-mod common;
-
-use common::public_inbox::{self, escape_msgid_path, header_values, ImportedMessage, PublicInbox, ReplyInstructions};
+use crate::harness::public_inbox::{
+    self, escape_msgid_path, header_values, ImportedMessage, PublicInbox, ReplyInstructions,
+};
+use crate::harness::{corpus, data, files_under, seed, seed_page_block, Sandbox, PAGE_DRAFT as DRAFT, SEED_ID};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::OnceLock;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 const INBOX_NAME: &str = "ksummit";
 const INBOX_ADDRESS: &str = "ksummit@lists.linux.dev";
-const SEED_ID: &str = "YT26ebT6xXWsnVMw@unreal";
-const SEED_FILE: &str = "YT26ebT6xXWsnVMw@unreal.eml";
-/// The draft path public-inbox prints; passed to ksreply as `--draft`.
-const DRAFT: &str = "/path/to/YOUR_REPLY";
-
-/// The project's shared data: `$KSREPLY_SHARED`, else `../shared` beside the
-/// clone (as in CI). Panics if it is missing: these tests are never skipped.
-fn shared_dir() -> PathBuf {
-    let dir = match std::env::var_os("KSREPLY_SHARED") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-    };
-    assert!(
-        dir.join("corpus").is_dir() && dir.join("seed").is_dir(),
-        "the shared test data is missing: {} has no corpus/ and seed/. Set \
-         KSREPLY_SHARED to the shared directory (it holds seed/ and corpus/).",
-        dir.display()
-    );
-    dir
-}
-
-fn seed_data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed")
-}
 
 /// The files imported into the inbox, in import order.
 fn inbox_files() -> Vec<PathBuf> {
-    let shared = shared_dir();
-    let corpus = shared.join("corpus");
-    let mut files = vec![shared.join("seed").join(SEED_FILE)];
-    files.extend(public_inbox::files_under(
-        &corpus.join("lore-ksummit/threads"),
-        &[".eml"],
-    ));
-    files.extend(public_inbox::files_under(
-        &corpus.join("lore-linux-hwmon/threads"),
-        &[".eml"],
-    ));
-    files.extend(public_inbox::files_under(&corpus.join("notmuch/default"), &[".eml"]));
+    let mut files = vec![seed()];
+    files.extend(files_under(&corpus("lore-ksummit/threads"), &[".eml"]));
+    files.extend(files_under(&corpus("lore-linux-hwmon/threads"), &[".eml"]));
+    files.extend(files_under(&corpus("notmuch/default"), &[".eml"]));
     // The seed's whole thread as public-inbox's t.mbox.gz serves it: 76 more
     // ksummit messages, and it exercises the harness's mboxrd + gzip path.
     // Its copy of the seed is identical to the .eml above, so public-inbox-mda
     // keeps the first one and reports this copy as a conflict (not stored).
-    files.push(corpus.join("lore-ksummit/seed-thread/thread.mbox.gz"));
+    files.push(corpus("lore-ksummit/seed-thread/thread.mbox.gz"));
     files
 }
 
@@ -96,54 +66,14 @@ fn inbox() -> &'static PublicInbox {
     })
 }
 
-/// The `git send-email \` block of a lore page saved as text, with the
-/// page's two-space margin removed.
-fn block_from_page_text(text: &str) -> String {
-    let mut block = String::new();
-    let mut lines = text.lines().skip_while(|l| l.trim() != "git send-email \\");
-    for line in lines.by_ref() {
-        block.push_str(line.strip_prefix("  ").unwrap_or(line));
-        block.push('\n');
-        if line.trim() == DRAFT {
-            return block;
-        }
-    }
-    panic!("no complete `git send-email` block in the page text");
-}
-
-// ---------------------------------------------------------------------------
-// Test 1: the harness reproduces the reference page of the seed.
-
-#[test]
-fn seed_reply_instructions_match_reference() {
-    let data = seed_data_dir();
-    let page = fs::read_to_string(data.join("000_ceda174d66c32f6f.txt")).unwrap();
-    let expected_block = block_from_page_text(&page);
-    let expected_mailto = fs::read_to_string(data.join("mailto.txt")).unwrap();
-    assert_eq!(
-        fs::read(data.join(SEED_FILE)).unwrap(),
-        fs::read(shared_dir().join("seed").join(SEED_FILE)).unwrap(),
-        "tests/data/seed/{SEED_FILE} differs from the shared seed"
-    );
-
-    let inbox = inbox();
-    let served = inbox
-        .reply_instructions(SEED_ID)
-        .unwrap_or_else(|| panic!("no Reply instructions at {}", inbox.message_url(SEED_ID)));
-    assert_eq!(served.git_send_email, expected_block);
-    assert!(served.git_send_email.starts_with("git send-email \\\n  --in-reply-to="));
-    let mailto = served.mailto.expect("the seed page has a mailto: link");
-    assert_eq!(format!("{mailto}\n"), expected_mailto, "mailto of the seed");
-}
-
 /// The harness's pure helpers, checked without a server.
 #[test]
 fn harness_helpers() {
     // mboxrd splitting gives back the stored blob byte for byte.
-    let thread = shared_dir().join("corpus/lore-ksummit/seed-thread/thread.mbox.gz");
+    let thread = corpus("lore-ksummit/seed-thread/thread.mbox.gz");
     let messages = public_inbox::read_messages(&thread);
     assert_eq!(messages.len(), 77);
-    let seed = fs::read(seed_data_dir().join(SEED_FILE)).unwrap();
+    let seed = fs::read(seed()).unwrap();
     assert_eq!(messages.iter().filter(|m| **m == seed).count(), 1);
     let mbox = b"From a\nX: 1\n\n>From b\n>>From c\n\nFrom d\nY: 2\n\nbody\n";
     assert_eq!(
@@ -182,7 +112,7 @@ fn harness_helpers() {
 }
 
 // ---------------------------------------------------------------------------
-// Test 2: ksreply against the server, for every message.
+// Test 2 (in `server` below): ksreply against the server, for every message.
 
 /// Differences from public-inbox 1.9 that ksreply makes on purpose. Each is
 /// accepted only when undoing exactly that difference makes the outputs
@@ -463,18 +393,11 @@ fn expected_difference_rules() {
 }
 
 /// Runs ksreply with an empty HOME and no git/ksreply configuration.
-fn run_ksreply(home: &Path, args: &[&str], file: &Path) -> Result<String, String> {
-    let output = Command::new(env!("CARGO_BIN_EXE_ksreply"))
+fn run_ksreply(sb: &Sandbox, args: &[&str], file: &Path) -> Result<String, String> {
+    let output = sb
+        .ksreply()
         .args(args)
         .arg(file)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env_remove("GIT_CONFIG_GLOBAL")
-        .env_remove("GIT_CONFIG_PARAMETERS")
-        .env_remove("GIT_DIR")
-        .env_remove("EMAIL")
-        .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run ksreply: {e}"))?;
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -489,118 +412,8 @@ fn run_ksreply(home: &Path, args: &[&str], file: &Path) -> Result<String, String
     String::from_utf8(output.stdout).map_err(|_| format!("ksreply {}: stdout is not UTF-8", args.join(" ")))
 }
 
-/// A fresh directory for ksreply's inputs and (empty) HOME, inside the
-/// inbox's temporary directory so that it goes away with the inbox even if
-/// this process is killed.
-fn scratch_dir(inbox: &PublicInbox) -> PathBuf {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let dir = inbox.dir().join(format!("golden-{nanos}"));
-    fs::create_dir_all(dir.join("home")).unwrap();
-    dir
-}
-
 /// Headers whose raw 8-bit bytes public-inbox misreads in the instructions.
 const REPLY_HEADERS: [&str; 6] = ["From", "To", "Cc", "Reply-To", "Subject", "Message-ID"];
-
-#[test]
-fn ksreply_matches_public_inbox_for_every_message() {
-    let inbox = inbox();
-    let started = Instant::now();
-    let only = std::env::var("KSREPLY_GOLDEN_ONLY").ok();
-    let scratch = scratch_dir(inbox);
-    let home = scratch.join("home");
-
-    let mut compared = 0usize;
-    let mut exact = 0usize;
-    let mut mismatches: Vec<String> = Vec::new();
-    let mut expected: BTreeMap<Expected, Vec<String>> = BTreeMap::new();
-    let mut no_id: Vec<String> = Vec::new();
-    let mut duplicates: Vec<String> = Vec::new();
-
-    for (n, message) in inbox.messages().iter().enumerate() {
-        let label = message.label();
-        let Some(id) = &message.message_id else {
-            // public-inbox-mda gave it a made-up Message-ID that the file
-            // does not have, so there is nothing to compare against.
-            no_id.push(label);
-            continue;
-        };
-        if let Some(only) = &only {
-            if !label.contains(only.as_str()) && !id.contains(only.as_str()) {
-                continue;
-            }
-        }
-        if message.duplicate_id {
-            // public-inbox stores a second message with an already-used
-            // Message-ID under a made-up id: compare only the first file of
-            // each Message-ID (the page of the id is about that one).
-            duplicates.push(label);
-            continue;
-        }
-        compared += 1;
-        match compare_one(inbox, message, id, &scratch.join(format!("{n:04}.eml")), &home) {
-            Ok(kinds) if kinds.is_empty() => exact += 1,
-            Ok(kinds) => {
-                for kind in kinds {
-                    expected.entry(kind).or_default().push(format!("{label} <{id}>"));
-                }
-            }
-            Err(problems) => mismatches.push(format!("{label} <{id}>\n{problems}")),
-        }
-    }
-    let _ = fs::remove_dir_all(&scratch);
-
-    let mut summary = format!(
-        "compared {compared} messages in {:.1?}: {exact} identical, {} identical up to \
-         expected differences, {} mismatched\n",
-        started.elapsed(),
-        compared - exact - mismatches.len(),
-        mismatches.len()
-    );
-    for (kind, labels) in &expected {
-        writeln!(
-            summary,
-            "expected difference for {} messages: {}",
-            labels.len(),
-            kind.describe()
-        )
-        .unwrap();
-        for label in labels {
-            writeln!(summary, "    {label}").unwrap();
-        }
-    }
-    writeln!(
-        summary,
-        "skipped {} messages without a Message-ID (public-inbox-mda makes one up){}",
-        no_id.len(),
-        list_suffix(&no_id)
-    )
-    .unwrap();
-    writeln!(
-        summary,
-        "skipped {} later copies of an already-used Message-ID (stored under a made-up id){}",
-        duplicates.len(),
-        list_suffix(&duplicates)
-    )
-    .unwrap();
-    writeln!(
-        summary,
-        "not imported by public-inbox-mda: {}{}",
-        inbox.not_imported().len(),
-        list_suffix(&inbox.not_imported().iter().map(|m| m.label()).collect::<Vec<_>>())
-    )
-    .unwrap();
-    println!("{summary}");
-    assert!(compared > 0, "no message was compared (KSREPLY_GOLDEN_ONLY={only:?})");
-    if !mismatches.is_empty() {
-        panic!(
-            "{} of {compared} messages: ksreply differs from public-inbox's Reply \
-             instructions:\n\n{}\n\n{summary}",
-            mismatches.len(),
-            mismatches.join("\n")
-        );
-    }
-}
 
 fn list_suffix(labels: &[String]) -> String {
     labels.iter().map(|l| format!("\n    {l}")).collect()
@@ -612,7 +425,7 @@ fn compare_one(
     message: &ImportedMessage,
     id: &str,
     file: &Path,
-    home: &Path,
+    sb: &Sandbox,
 ) -> Result<Vec<Expected>, String> {
     let served = match inbox.reply_instructions(id) {
         Some(served) => served,
@@ -630,7 +443,7 @@ fn compare_one(
     let mut problems = Vec::new();
 
     let block = run_ksreply(
-        home,
+        sb,
         &["--recipients", "public-inbox", "--git-send-email", "--draft", DRAFT],
         file,
     )
@@ -647,7 +460,7 @@ fn compare_one(
                 .into_iter()
                 .next()
                 .map(|v| String::from_utf8_lossy(&v).into_owned());
-            let result = run_ksreply(home, &["--recipients", "public-inbox", "--mailto"], file).and_then(|ours| {
+            let result = run_ksreply(sb, &["--recipients", "public-inbox", "--mailto"], file).and_then(|ours| {
                 let ours = ours.strip_suffix('\n').unwrap_or(&ours);
                 compare_mailto(mailto, ours, eight_bit, raw_mid.as_deref())
             });
@@ -663,5 +476,134 @@ fn compare_one(
         Ok(kinds)
     } else {
         Err(problems.join("\n"))
+    }
+}
+
+/// The tests against the real server.
+mod server {
+    use super::*;
+
+    /// Test 1: the harness reproduces the reference page of the seed.
+    #[test]
+    #[ignore = "slow: imports ~400 messages into a real public-inbox (about a minute); scripts/test runs it"]
+    fn seed_reply_instructions_match_reference() {
+        let expected_block = seed_page_block();
+        let expected_mailto = fs::read_to_string(data("seed/mailto.txt")).unwrap();
+        assert_eq!(
+            fs::read(seed()).unwrap(),
+            fs::read(corpus(&format!("lore-ksummit/seed-thread/{SEED_ID}.eml"))).unwrap(),
+            "tests/data/seed/{SEED_ID}.eml differs from the corpus's copy of the seed"
+        );
+
+        let inbox = inbox();
+        let served = inbox
+            .reply_instructions(SEED_ID)
+            .unwrap_or_else(|| panic!("no Reply instructions at {}", inbox.message_url(SEED_ID)));
+        assert_eq!(served.git_send_email, expected_block);
+        assert!(served.git_send_email.starts_with("git send-email \\\n  --in-reply-to="));
+        let mailto = served.mailto.expect("the seed page has a mailto: link");
+        assert_eq!(format!("{mailto}\n"), expected_mailto, "mailto of the seed");
+    }
+
+    /// Test 2: ksreply against the server, for every message.
+    #[test]
+    #[ignore = "slow: imports ~400 messages into a real public-inbox (about a minute); scripts/test runs it"]
+    fn ksreply_matches_public_inbox_for_every_message() {
+        let inbox = inbox();
+        let started = Instant::now();
+        let only = std::env::var("KSREPLY_GOLDEN_ONLY").ok();
+        // ksreply's inputs, and its (empty) HOME.
+        let sb = Sandbox::new("golden");
+
+        let mut compared = 0usize;
+        let mut exact = 0usize;
+        let mut mismatches: Vec<String> = Vec::new();
+        let mut expected: BTreeMap<Expected, Vec<String>> = BTreeMap::new();
+        let mut no_id: Vec<String> = Vec::new();
+        let mut duplicates: Vec<String> = Vec::new();
+
+        for (n, message) in inbox.messages().iter().enumerate() {
+            let label = message.label();
+            let Some(id) = &message.message_id else {
+                // public-inbox-mda gave it a made-up Message-ID that the file
+                // does not have, so there is nothing to compare against.
+                no_id.push(label);
+                continue;
+            };
+            if let Some(only) = &only {
+                if !label.contains(only.as_str()) && !id.contains(only.as_str()) {
+                    continue;
+                }
+            }
+            if message.duplicate_id {
+                // public-inbox stores a second message with an already-used
+                // Message-ID under a made-up id: compare only the first file of
+                // each Message-ID (the page of the id is about that one).
+                duplicates.push(label);
+                continue;
+            }
+            compared += 1;
+            match compare_one(inbox, message, id, &sb.path().join(format!("{n:04}.eml")), &sb) {
+                Ok(kinds) if kinds.is_empty() => exact += 1,
+                Ok(kinds) => {
+                    for kind in kinds {
+                        expected.entry(kind).or_default().push(format!("{label} <{id}>"));
+                    }
+                }
+                Err(problems) => mismatches.push(format!("{label} <{id}>\n{problems}")),
+            }
+        }
+        drop(sb);
+
+        let mut summary = format!(
+            "compared {compared} messages in {:.1?}: {exact} identical, {} identical up to \
+         expected differences, {} mismatched\n",
+            started.elapsed(),
+            compared - exact - mismatches.len(),
+            mismatches.len()
+        );
+        for (kind, labels) in &expected {
+            writeln!(
+                summary,
+                "expected difference for {} messages: {}",
+                labels.len(),
+                kind.describe()
+            )
+            .unwrap();
+            for label in labels {
+                writeln!(summary, "    {label}").unwrap();
+            }
+        }
+        writeln!(
+            summary,
+            "skipped {} messages without a Message-ID (public-inbox-mda makes one up){}",
+            no_id.len(),
+            list_suffix(&no_id)
+        )
+        .unwrap();
+        writeln!(
+            summary,
+            "skipped {} later copies of an already-used Message-ID (stored under a made-up id){}",
+            duplicates.len(),
+            list_suffix(&duplicates)
+        )
+        .unwrap();
+        writeln!(
+            summary,
+            "not imported by public-inbox-mda: {}{}",
+            inbox.not_imported().len(),
+            list_suffix(&inbox.not_imported().iter().map(|m| m.label()).collect::<Vec<_>>())
+        )
+        .unwrap();
+        println!("{summary}");
+        assert!(compared > 0, "no message was compared (KSREPLY_GOLDEN_ONLY={only:?})");
+        if !mismatches.is_empty() {
+            panic!(
+                "{} of {compared} messages: ksreply differs from public-inbox's Reply \
+             instructions:\n\n{}\n\n{summary}",
+                mismatches.len(),
+                mismatches.join("\n")
+            );
+        }
     }
 }

@@ -1,16 +1,16 @@
 //! The quoted reply body of real messages, compared with reviewed golden
 //! files, and every corpus message checked for decoding and HTML leftovers.
 //!
-//! Inputs are copies of corpus messages in `tests/data/corpus/` (same
-//! relative paths as in `../shared/corpus`), so the golden test runs on its
-//! own. The golden output is `tests/data/golden/<PATH without extension>.txt`:
-//! the body `ksreply::reply::build` drafts (attribution, quote, attachment
-//! markers). After a deliberate change, rewrite them with
+//! Inputs are corpus messages (`tests/data/corpus/`). The golden output is
+//! `tests/data/golden/<PATH without extension>.txt`: the body
+//! `ksreply::reply::build` drafts (attribution, quote, attachment markers).
+//! After a deliberate change, rewrite them with
 //!
-//!     KSREPLY_BLESS=1 cargo test --test quote_golden
+//!     KSREPLY_BLESS=1 cargo test --test tests quote_golden::
 //!
 //! and read every changed file before committing it.
 
+use crate::harness::{corpus, corpus_files, root};
 use ksreply::message;
 use ksreply::message::address::Addr;
 use ksreply::message::body::ExtractOptions;
@@ -155,10 +155,6 @@ const CASES: &[(&str, &str)] = &[
     ),
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn golden_path(case: &str) -> PathBuf {
     let stem = case.rsplit_once('.').map(|(s, _)| s).unwrap_or(case);
     root().join("tests/data/golden").join(format!("{stem}.txt"))
@@ -193,7 +189,7 @@ fn golden_reply_bodies() {
     let bless = std::env::var_os("KSREPLY_BLESS").is_some();
     let mut failures = Vec::new();
     for (case, what) in CASES {
-        let input = root().join("tests/data/corpus").join(case);
+        let input = corpus(case);
         let (body, _) = body_of(&input, &options());
         let golden = golden_path(case);
         if bless {
@@ -222,21 +218,30 @@ fn golden_reply_bodies() {
     }
     assert!(
         failures.is_empty(),
-        "{}\n(if the change is intended: KSREPLY_BLESS=1 cargo test --test quote_golden, then read the files)",
+        "{}\n(if the change is intended: KSREPLY_BLESS=1 cargo test --test tests quote_golden::, then read the files)",
         failures.join("\n")
     );
 }
 
 #[test]
 fn the_copies_are_the_corpus_files() {
-    // The copies must stay byte-identical to the shared corpus when it is there.
-    let Some(shared) = shared_dir() else { return };
+    // The golden inputs are corpus files, each as INDEX.tsv lists it (its
+    // size there is the size of the upstream blob).
+    let index = std::fs::read_to_string(corpus("INDEX.tsv")).unwrap();
+    let sizes: std::collections::HashMap<&str, u64> = index
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split('\t');
+            Some((f.next()?, f.next()?.parse().ok()?))
+        })
+        .collect();
     for (case, _) in CASES {
-        let mine = std::fs::read(root().join("tests/data/corpus").join(case)).unwrap();
-        let theirs = std::fs::read(shared.join("corpus").join(case)).unwrap();
+        let mine = std::fs::read(corpus(case)).unwrap();
+        let theirs = sizes.get(case).copied();
         assert!(
-            mine == theirs,
-            "tests/data/corpus/{case} differs from the shared corpus"
+            theirs == Some(mine.len() as u64),
+            "tests/data/corpus/{case} differs from the corpus (INDEX.tsv: {theirs:?} bytes, file: {})",
+            mine.len()
         );
     }
 }
@@ -259,7 +264,7 @@ fn bogus_charsets_say_how_they_were_read() {
         ("public-inbox/t/x-unknown-alpine.eml", "unknown charset \"X-UNKNOWN\""),
         ("lore-linux-hwmon/singles/cs-label-utf8--71f8122369c9.eml", "\"utf8\""),
     ] {
-        let (_, notes) = body_of(&root().join("tests/data/corpus").join(case), &options());
+        let (_, notes) = body_of(&corpus(case), &options());
         assert!(
             notes.iter().any(|n| n.contains(want)),
             "{case}: no note with {want:?} in {notes:?}"
@@ -269,7 +274,7 @@ fn bogus_charsets_say_how_they_were_read() {
 
 #[test]
 fn html_only_mail_is_readable_text() {
-    let (body, notes) = body_of(&root().join("tests/data/corpus/mail-parser/legacy/002.eml"), &options());
+    let (body, notes) = body_of(&corpus("mail-parser/legacy/002.eml"), &options());
     assert!(
         !body.contains('<') && !body.contains("&nbsp;") && !body.contains("&amp;"),
         "{body}"
@@ -282,7 +287,7 @@ fn html_only_mail_is_readable_text() {
 fn patches_stay_intact() {
     // The flowed patch is unflowed and no quoted line is rewrapped: every
     // line of the decoded text is in the quote, whole.
-    let path = root().join("tests/data/corpus/git/t4256/1/patch.eml");
+    let path = corpus("git/t4256/1/patch.eml");
     let (body, _) = body_of(&path, &options());
     assert!(body.contains(
         "> @@ -237,11 +237,22 @@ static int slurp_attr(const char *line, const char *name, struct strbuf *attr)\n"
@@ -302,7 +307,7 @@ fn patches_stay_intact() {
 
 #[test]
 fn text_attachments_are_quoted_on_request() {
-    let patch = root().join("tests/data/corpus/lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml");
+    let patch = corpus("lore-linux-hwmon/singles/x-patch-attachment--f22a4a199cee.eml");
     let marker = "> [-- attachment: nct6775.patch (text/x-patch, 1.7 KiB) --]\n";
     let (plain, _) = body_of(&patch, &options());
     // The quote, then an empty line to write in.
@@ -328,13 +333,13 @@ fn text_attachments_are_quoted_on_request() {
     );
 
     // Other attachments stay markers.
-    let gz = root().join("tests/data/corpus/lore-linux-hwmon/singles/gzip-attachment-bot--02c9674b3dd1.eml");
+    let gz = corpus("lore-linux-hwmon/singles/gzip-attachment-bot--02c9674b3dd1.eml");
     assert_eq!(with_attachments(&gz), body_of(&gz, &options()).0);
 }
 
 #[test]
 fn options_change_the_quote() {
-    let path = root().join("tests/data/corpus/lore-linux-hwmon/singles/cs-koi8-r--3fa7c04a4c50.eml");
+    let path = corpus("lore-linux-hwmon/singles/cs-koi8-r--3fa7c04a4c50.eml");
     let mut opts = options();
     opts.quote.attribution = Some("%n <%e> wrote on %d (%i):".into());
     let (body, _) = body_of(&path, &opts);
@@ -371,7 +376,7 @@ fn options_change_the_quote() {
 
     let mut opts = options();
     opts.quote.flowed = true;
-    let (body, _) = body_of(&root().join("tests/data/corpus/mail-parser/legacy/047.eml"), &opts);
+    let (body, _) = body_of(&corpus("mail-parser/legacy/047.eml"), &opts);
     assert!(body.lines().all(|l| l.len() <= 80), "{body}");
     assert!(
         body.lines().any(|l| l.ends_with(' ')),
@@ -381,24 +386,6 @@ fn options_change_the_quote() {
 
 // ---------------------------------------------------------------------------
 // Every corpus message.
-
-fn shared_dir() -> Option<PathBuf> {
-    let d = match std::env::var_os("KSREPLY_SHARED") {
-        Some(d) => PathBuf::from(d),
-        None => root().join("../shared"),
-    };
-    if d.join("corpus/INDEX.tsv").exists() {
-        Some(d)
-    } else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "the shared corpus is missing in CI: {} (set KSREPLY_SHARED)",
-            d.display()
-        );
-        eprintln!("skipped: no shared corpus at {}", d.display());
-        None
-    }
-}
 
 /// Whether the text parts of a message decode without error in their
 /// declared charset (or, for a missing or unknown label, the UTF-8 then
@@ -448,8 +435,6 @@ fn decodable(raw: &[u8]) -> bool {
 
 #[test]
 fn every_corpus_message_quotes_cleanly() {
-    let Some(shared) = shared_dir() else { return };
-    let index = std::fs::read_to_string(shared.join("corpus/INDEX.tsv")).unwrap();
     // Panics inside the parser's catch_unwind would hide as parse errors:
     // count them through the hook.
     // Other tests run in other threads: keep only this thread's panics.
@@ -469,8 +454,7 @@ fn every_corpus_message_quotes_cleanly() {
     }));
     let mut failures: Vec<String> = Vec::new();
     let mut messages = 0;
-    for rel in index.lines().filter_map(|l| l.split('\t').next()) {
-        let path = shared.join("corpus").join(rel);
+    for (rel, path) in corpus_files() {
         let data = ksreply::source::file::read_path(&path).unwrap();
         let raws: Vec<Vec<u8>> = if ksreply::message::mbox::looks_like_mbox(&data) {
             ksreply::message::mbox::split(&data)

@@ -3,113 +3,49 @@
 //! hostile addresses, `--print -` as a pure filter, no prompt and no colour
 //! where there is no terminal to show them on.
 
-mod common;
-#[path = "support/tmux.rs"]
-mod tmux;
-
-use common::smtp::{sender_gitconfig, Security, SinkOptions, SmtpSink};
-use common::temp::TempDir;
-use common::{run_with_stdin, JSON_KEYS};
+use crate::harness::mail::json_emails;
+use crate::harness::smtp::{sender_gitconfig, Security, SinkOptions, SmtpSink};
+use crate::harness::{corpus_files, run_with_stdin, script, seed, sq, OutputText, Sandbox, JSON_KEYS, KSREPLY};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use tmux::{launcher, script, sq, Tmux};
+use std::process::Output;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seed() -> PathBuf {
-    root().join("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml")
-}
-
-fn shared() -> PathBuf {
-    let d = std::env::var_os("KSREPLY_SHARED")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared"));
-    assert!(
-        d.join("corpus/INDEX.tsv").is_file(),
-        "{}: the shared corpus is missing (set KSREPLY_SHARED)",
-        d.display()
-    );
-    d
-}
-
-/// A private HOME with a git identity (and an SMTP server when given);
-/// nothing of the caller's environment but PATH.
+/// A sandbox with a git identity (and an SMTP server when given).
 struct Env {
-    dir: TempDir,
+    sb: Sandbox,
 }
 
 impl Env {
     fn new(label: &str, sink: Option<&SmtpSink>) -> Env {
-        let dir = TempDir::new(label);
-        let env = Env { dir };
-        std::fs::create_dir_all(env.home()).unwrap();
-        std::fs::write(env.home().join(".gitconfig"), sender_gitconfig(sink)).unwrap();
-        env
+        let sb = Sandbox::new(label);
+        sb.gitconfig(&sender_gitconfig(sink));
+        Env { sb }
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn home(&self) -> PathBuf {
-        self.path().join("home")
+        self.sb.path()
     }
 
     fn drafts_dir(&self) -> PathBuf {
-        self.home().join(".local/state/ksreply/drafts")
+        self.sb.drafts_dir()
     }
 
     fn drafts(&self) -> Vec<PathBuf> {
-        std::fs::read_dir(self.drafts_dir())
-            .map(|r| r.flatten().map(|e| e.path()).collect())
-            .unwrap_or_default()
-    }
-
-    fn vars(&self) -> Vec<(String, String)> {
-        vec![
-            ("HOME".into(), self.home().display().to_string()),
-            (
-                "PATH".into(),
-                std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into()),
-            ),
-            ("LANG".into(), "C.UTF-8".into()),
-            ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
-            // The temp dir is inside this checkout (target/tmp).
-            (
-                "GIT_CEILING_DIRECTORIES".into(),
-                self.path().parent().unwrap().display().to_string(),
-            ),
-        ]
-    }
-
-    /// A command in this environment, in the temp dir, stdin /dev/null.
-    fn cmd(&self, program: &str) -> Command {
-        let mut c = Command::new(program);
-        c.env_clear()
-            .envs(self.vars())
-            .current_dir(self.path())
-            .stdin(Stdio::null());
-        c
+        self.sb.drafts()
     }
 
     fn ksreply(&self, args: &[&str]) -> Output {
-        self.cmd(env!("CARGO_BIN_EXE_ksreply")).args(args).output().unwrap()
+        self.sb.run(args)
     }
 
     fn ksreply_stdin(&self, args: &[&str], input: &[u8]) -> Output {
-        run_with_stdin(self.cmd(env!("CARGO_BIN_EXE_ksreply")).args(args), input)
+        self.sb.run_stdin(args, input)
     }
 
     /// ksreply in a new session: no controlling terminal, /dev/tty cannot
     /// be opened (as under cron or CI), whatever runs the tests.
     fn ksreply_detached(&self, editor: &str, args: &[&str], input: Option<&[u8]>) -> Output {
-        let mut c = self.cmd("setsid");
-        c.arg("-w")
-            .arg(env!("CARGO_BIN_EXE_ksreply"))
-            .args(args)
-            .env("GIT_EDITOR", editor);
+        let mut c = self.sb.command("setsid");
+        c.arg("-w").arg(KSREPLY).args(args).env("GIT_EDITOR", editor);
         match input {
             Some(i) => run_with_stdin(&mut c, i),
             None => c
@@ -119,27 +55,16 @@ impl Env {
     }
 }
 
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 /// 20 real messages spread over the lore folders of the corpus.
 fn twenty_messages() -> Vec<PathBuf> {
-    let shared = shared();
-    let index = std::fs::read_to_string(shared.join("corpus/INDEX.tsv")).unwrap();
-    let mut all: Vec<&str> = index
-        .lines()
-        .filter_map(|l| l.split('\t').next())
-        .filter(|p| p.starts_with("lore-") && p.ends_with(".eml"))
+    let mut all: Vec<(String, PathBuf)> = corpus_files()
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("lore-") && p.ends_with(".eml"))
         .collect();
     all.sort();
     assert!(all.len() >= 20);
     let step = all.len() / 20;
-    all.iter()
-        .step_by(step)
-        .take(20)
-        .map(|p| shared.join("corpus").join(p))
-        .collect()
+    all.into_iter().step_by(step).take(20).map(|(_, p)| p).collect()
 }
 
 fn check_object(v: &serde_json::Value, ctx: &str) {
@@ -181,7 +106,7 @@ fn check_object(v: &serde_json::Value, ctx: &str) {
 }
 
 fn json_of(o: &Output, ctx: &str) -> serde_json::Value {
-    assert_eq!(o.status.code(), Some(0), "{ctx}: {}", err(o));
+    assert_eq!(o.status.code(), Some(0), "{ctx}: {}", o.stderr_text());
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
             "{ctx}: stdout is not one JSON object ({e}):\n{}",
@@ -266,80 +191,6 @@ fn json_on_every_output_mode_for_twenty_corpus_messages() {
     }
 }
 
-/// Each documented exit status, with nothing on stdout and, for ksreply's
-/// own errors, one line on stderr starting with "ksreply: ".
-#[test]
-fn exit_statuses_are_the_documented_ones() {
-    let closed = || {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let env = Env::new("exit", None);
-    let seed = seed();
-    let seed = seed.to_str().unwrap();
-    let o = env.ksreply(&["--print", seed]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-
-    for (args, input) in [
-        (vec!["--no-such-flag", seed], None),
-        (vec!["--recipients", "nobody", seed], None),
-        (vec!["--from", "not an address", "--print", seed], None),
-    ] {
-        let o = env.ksreply_stdin(&args, input.unwrap_or(b""));
-        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", err(&o));
-        assert!(o.stdout.is_empty());
-    }
-    let base = format!("http://127.0.0.1:{}/all/", closed());
-    let missing = env.path().join("no-such-file.eml");
-    for (code, args, input) in [
-        (2, vec!["--print", missing.to_str().unwrap()], None),
-        (2, vec!["--print", "-"], Some(&b"this is not a message\n"[..])),
-        (2, vec!["--print", "-"], Some(&b""[..])),
-        (2, vec!["--print", "--msgid", "nope@example.org", seed], None),
-        (3, vec!["--print", "--base", &base, "some-id@example.org"], None),
-    ] {
-        let o = env.ksreply_stdin(&args, input.unwrap_or(b""));
-        let e = err(&o);
-        assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
-        assert!(o.stdout.is_empty(), "{args:?}");
-        assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
-        assert!(e.starts_with("ksreply: ") && !e.contains("panicked"), "{args:?}: {e}");
-    }
-
-    // 4: sending failed (nobody listens); 5: aborted; 6: --strict.
-    let port = closed();
-    let env4 = Env::new("exit4", None);
-    std::fs::write(
-        env4.home().join(".gitconfig"),
-        format!(
-            "[user]\n\temail = sender@example.org\n[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {port}\n"
-        ),
-    )
-    .unwrap();
-    let add_line = "sed -i '$a An answer.'";
-    let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
-    let env56 = Env::new("exit56", Some(&sink));
-    for (code, env, editor, args) in [
-        (4, &env4, add_line, vec!["--yes"]),
-        (5, &env56, "true", vec!["--yes"]),
-        (5, &env56, "false", vec!["--yes"]),
-        (5, &env56, add_line, vec![]),
-        (6, &env56, add_line, vec!["--yes", "--strict"]),
-    ] {
-        let mut a = args.clone();
-        a.push(seed);
-        let o = env.ksreply_detached(editor, &a, None);
-        let e = err(&o);
-        assert_eq!(o.status.code(), Some(code), "{editor} {args:?}: {e}");
-        let last = e.trim_end().lines().last().unwrap_or("");
-        assert!(
-            last.starts_with("ksreply: ") && last.contains("draft kept"),
-            "{editor} {args:?}: {e}"
-        );
-    }
-    assert!(sink.messages().is_empty());
-}
-
 /// Addresses and ids that would run commands if the printed command were
 /// not quoted. The Message-ID is valid (every character is atext).
 const HOSTILE: &str = "From: \"a b\"@x.example
@@ -391,14 +242,7 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
         if let Some(i) = irt {
             v.push(format!("--in-reply-to={i}"));
         }
-        let e = |k: &str| {
-            json[k]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| a["email"].as_str().unwrap().to_string())
-                .collect::<Vec<_>>()
-        };
+        let e = |k: &str| json_emails(&json[k]);
         v.extend(e("to").into_iter().map(|a| format!("--to={a}")));
         v.extend(e("cc").into_iter().map(|a| format!("--cc={a}")));
         v.push(path.to_string());
@@ -420,20 +264,11 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
         weird.to_str().unwrap(),
         msg.to_str().unwrap(),
     ]);
-    assert!(o.status.success(), "{}", err(&o));
+    assert!(o.status.success(), "{}", o.stderr_text());
     assert!(weird.is_file());
     runs.push((String::from_utf8(o.stdout).unwrap(), argv(irt, weird.to_str().unwrap())));
 
-    let all: Vec<&str> = ["to", "cc"]
-        .iter()
-        .flat_map(|k| {
-            json[*k]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| a["email"].as_str().unwrap())
-        })
-        .collect();
+    let all: Vec<&str> = ["to", "cc"].iter().flat_map(|k| json_emails(&json[*k])).collect();
     // Addresses that cannot be written into a header (a space outside
     // quotes) are dropped, with a warning, from every output alike.
     let warnings = json["warnings"].to_string();
@@ -458,7 +293,8 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
         for (cmd, want) in &runs {
             let _ = std::fs::remove_file(&record);
             let o = env
-                .cmd(shell)
+                .sb
+                .command(shell)
                 .current_dir(&play)
                 .arg("-c")
                 .arg(format!(
@@ -468,7 +304,7 @@ fn git_send_email_command_evals_safely_with_hostile_addresses() {
                 .env("KSREPLY_CMD", cmd)
                 .output()
                 .unwrap();
-            assert!(o.status.success(), "{shell}: {}\n{cmd}", err(&o));
+            assert!(o.status.success(), "{shell}: {}\n{cmd}", o.stderr_text());
             let got = std::fs::read(&record).unwrap_or_else(|e| panic!("{shell}: git was not called ({e}):\n{cmd}"));
             let got: Vec<String> = got
                 .split(|b| *b == 0)
@@ -496,12 +332,7 @@ fn quoted_local_part_survives() {
         msg,
     );
     let j = json_of(&o, "quoted local part");
-    let to: Vec<&str> = j["to"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["email"].as_str().unwrap())
-        .collect();
+    let to = json_emails(&j["to"]);
     assert_eq!(to, ["\"a b\"@x.example"], "{j}");
     assert!(
         j["git_send_email"]
@@ -557,7 +388,7 @@ fn print_stdin_is_a_pure_filter() {
     let file = env.path().join("msg.eml");
     std::fs::write(&file, raw).unwrap();
     let want = env.ksreply(&["--print", file.to_str().unwrap()]);
-    assert!(want.status.success(), "{}", err(&want));
+    assert!(want.status.success(), "{}", want.stderr_text());
     let want = String::from_utf8(want.stdout).unwrap();
     assert!(want.starts_with("From: Test Sender <sender@example.org>\n"), "{want}");
     assert!(want.contains("> From now on the thing works.\n"), "{want}");
@@ -567,7 +398,7 @@ fn print_stdin_is_a_pure_filter() {
     );
     for (label, input) in stdin_variants(raw) {
         let o = env.ksreply_detached("false", &["--print", "-"], Some(&input));
-        let e = err(&o);
+        let e = o.stderr_text();
         assert_eq!(o.status.code(), Some(0), "{label}: {e}");
         assert_eq!(
             String::from_utf8_lossy(&o.stdout),
@@ -600,141 +431,208 @@ fn print_stdin_is_a_pure_filter() {
     );
 }
 
-/// Without a terminal (new session, stdin /dev/null or a pipe), ksreply
-/// never prompts: it runs the editor, then stops with status 5 and says to
-/// use --yes; nothing is sent and the draft is kept. --yes sends, and
-/// --dry-run shows what would be sent without sending.
-#[test]
-fn no_prompt_without_a_terminal() {
-    let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
-    let env = Env::new("notty", Some(&sink));
-    let editor = script(&env.path().join("editor.sh"), "printf '\\nMy answer.\\n' >> \"$1\"");
-    let editor = editor.to_str().unwrap();
-    let seed = seed();
-    let o = env.ksreply_detached(editor, &[seed.to_str().unwrap()], None);
-    let e = err(&o);
-    assert_eq!(o.status.code(), Some(5), "{e}");
-    assert!(e.contains("--yes") && e.contains("draft kept"), "{e}");
-    assert!(!e.contains("Send this reply?"), "{e}");
-    assert_eq!(env.drafts().len(), 1);
-    // Filter mode, the message on a pipe.
-    let o = env.ksreply_detached(editor, &["-"], Some(&std::fs::read(&seed).unwrap()));
-    assert_eq!(o.status.code(), Some(5), "{}", err(&o));
-    assert!(err(&o).contains("--yes"));
-    assert!(sink.messages().is_empty());
+/// The tests with a real SMTP server or a terminal (tmux).
+mod server {
+    use super::*;
 
-    let o = env.ksreply_detached(editor, &["--dry-run", "-"], Some(&std::fs::read(&seed).unwrap()));
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert!(
-        out.starts_with("Dry run: nothing sent.\n")
-            && out.contains("RCPT TO: <leon@kernel.org>")
-            && out.contains("\nMy answer.\n"),
-        "{out}"
-    );
-    assert!(sink.messages().is_empty());
+    /// Each documented exit status, with nothing on stdout and, for ksreply's
+    /// own errors, one line on stderr starting with "ksreply: ".
+    #[test]
+    fn exit_statuses_are_the_documented_ones() {
+        let closed = || {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let env = Env::new("exit", None);
+        let seed = seed();
+        let seed = seed.to_str().unwrap();
+        let o = env.ksreply(&["--print", seed]);
+        assert_eq!(o.status.code(), Some(0), "{}", o.stderr_text());
 
-    let o = env.ksreply_detached(editor, &["--yes", "-"], Some(&std::fs::read(&seed).unwrap()));
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let msgs = sink.messages();
-    assert_eq!(msgs.len(), 1);
-    let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
-    assert!(
-        id.starts_with('<') && id.ends_with("@example.org>"),
-        "stdout is the Message-ID sent: {id}"
-    );
-    assert!(
-        String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-ID: {id}"))
-            || String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-Id: {id}"))
-    );
-}
+        for (args, input) in [
+            (vec!["--no-such-flag", seed], None),
+            (vec!["--recipients", "nobody", seed], None),
+            (vec!["--from", "not an address", "--print", seed], None),
+        ] {
+            let o = env.ksreply_stdin(&args, input.unwrap_or(b""));
+            assert_eq!(o.status.code(), Some(1), "{args:?}: {}", o.stderr_text());
+            assert!(o.stdout.is_empty());
+        }
+        let base = format!("http://127.0.0.1:{}/all/", closed());
+        let missing = env.path().join("no-such-file.eml");
+        for (code, args, input) in [
+            (2, vec!["--print", missing.to_str().unwrap()], None),
+            (2, vec!["--print", "-"], Some(&b"this is not a message\n"[..])),
+            (2, vec!["--print", "-"], Some(&b""[..])),
+            (2, vec!["--print", "--msgid", "nope@example.org", seed], None),
+            (3, vec!["--print", "--base", &base, "some-id@example.org"], None),
+        ] {
+            let o = env.ksreply_stdin(&args, input.unwrap_or(b""));
+            let e = o.stderr_text();
+            assert_eq!(o.status.code(), Some(code), "{args:?}: {e}");
+            assert!(o.stdout.is_empty(), "{args:?}");
+            assert_eq!(e.trim_end().lines().count(), 1, "{args:?}: {e}");
+            assert!(e.starts_with("ksreply: ") && !e.contains("panicked"), "{args:?}: {e}");
+        }
 
-/// In a terminal, but with stdin and stdout redirected (a script's
-/// `ksreply FILE </dev/null >out`): no prompt either, status 5.
-#[test]
-fn no_prompt_when_stdin_and_stdout_are_not_terminals() {
-    let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
-    let env = Env::new("redirected", Some(&sink));
-    let editor = script(&env.path().join("editor.sh"), "printf '\\nMy answer.\\n' >> \"$1\"");
-    let mut vars = env.vars();
-    vars.push(("GIT_EDITOR".into(), editor.display().to_string()));
-    let run = launcher(
-        &env.path().join("run.sh"),
-        &vars,
-        &format!(
-            "{} {} < /dev/null > {}; echo \"[ksreply status $?]\"",
-            sq(env!("CARGO_BIN_EXE_ksreply")),
-            sq(seed().to_str().unwrap()),
-            sq(env.path().join("out.txt").to_str().unwrap())
-        ),
-    );
-    let t = Tmux::start("redirected", env.path(), &run);
-    let pane = t.wait_for("ksreply to end or prompt", |p| {
-        p.contains("[ksreply status") || p.contains("Send this reply?")
-    });
-    assert!(
-        !pane.contains("Send this reply?"),
-        "ksreply prompted although stdin and stdout are not terminals\n{}",
-        t.report()
-    );
-    assert!(
-        pane.contains("[ksreply status 5]") && pane.contains("--yes"),
-        "{}",
-        t.report()
-    );
-    assert!(sink.messages().is_empty());
-}
+        // 4: sending failed (nobody listens); 5: aborted; 6: --strict.
+        let port = closed();
+        let env4 = Env::new("exit4", None);
+        env4.sb.gitconfig(&format!(
+            "[user]\n\temail = sender@example.org\n[sendemail]\n\tsmtpServer = 127.0.0.1\n\tsmtpServerPort = {port}\n"
+        ));
+        let add_line = "sed -i '$a An answer.'";
+        let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+        let env56 = Env::new("exit56", Some(&sink));
+        for (code, env, editor, args) in [
+            (4, &env4, add_line, vec!["--yes"]),
+            (5, &env56, "true", vec!["--yes"]),
+            (5, &env56, "false", vec!["--yes"]),
+            (5, &env56, add_line, vec![]),
+            (6, &env56, add_line, vec!["--yes", "--strict"]),
+        ] {
+            let mut a = args.clone();
+            a.push(seed);
+            let o = env.ksreply_detached(editor, &a, None);
+            let e = o.stderr_text();
+            assert_eq!(o.status.code(), Some(code), "{editor} {args:?}: {e}");
+            let last = e.trim_end().lines().last().unwrap_or("");
+            assert!(
+                last.starts_with("ksreply: ") && last.contains("draft kept"),
+                "{editor} {args:?}: {e}"
+            );
+        }
+        assert!(sink.messages().is_empty());
+    }
 
-fn has_colour(s: &str) -> bool {
-    s.contains("\x1b[")
-}
+    /// Without a terminal (new session, stdin /dev/null or a pipe), ksreply
+    /// never prompts: it runs the editor, then stops with status 5 and says to
+    /// use --yes; nothing is sent and the draft is kept. --yes sends, and
+    /// --dry-run shows what would be sent without sending.
+    #[test]
+    fn no_prompt_without_a_terminal() {
+        let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+        let env = Env::new("notty", Some(&sink));
+        let editor = script(&env.path().join("editor.sh"), "printf '\\nMy answer.\\n' >> \"$1\"");
+        let editor = editor.to_str().unwrap();
+        let seed = seed();
+        let o = env.ksreply_detached(editor, &[seed.to_str().unwrap()], None);
+        let e = o.stderr_text();
+        assert_eq!(o.status.code(), Some(5), "{e}");
+        assert!(e.contains("--yes") && e.contains("draft kept"), "{e}");
+        assert!(!e.contains("Send this reply?"), "{e}");
+        assert_eq!(env.drafts().len(), 1);
+        // Filter mode, the message on a pipe.
+        let o = env.ksreply_detached(editor, &["-"], Some(&std::fs::read(&seed).unwrap()));
+        assert_eq!(o.status.code(), Some(5), "{}", o.stderr_text());
+        assert!(o.stderr_text().contains("--yes"));
+        assert!(sink.messages().is_empty());
 
-/// Colours only on a terminal, and never with NO_COLOR set.
-#[test]
-fn no_colours_with_no_color_or_without_a_terminal() {
-    let env = Env::new("colour", None);
-    // Not a terminal: pipes.
-    for args in [&["--no-such-flag"][..], &["--help"], &["--print", "/nonexistent"]] {
-        let o = env.ksreply(args);
+        let o = env.ksreply_detached(editor, &["--dry-run", "-"], Some(&std::fs::read(&seed).unwrap()));
+        assert_eq!(o.status.code(), Some(0), "{}", o.stderr_text());
+        let out = String::from_utf8_lossy(&o.stdout);
         assert!(
-            !has_colour(&String::from_utf8_lossy(&o.stdout)) && !has_colour(&err(&o)),
-            "{args:?}"
+            out.starts_with("Dry run: nothing sent.\n")
+                && out.contains("RCPT TO: <leon@kernel.org>")
+                && out.contains("\nMy answer.\n"),
+            "{out}"
+        );
+        assert!(sink.messages().is_empty());
+
+        let o = env.ksreply_detached(editor, &["--yes", "-"], Some(&std::fs::read(&seed).unwrap()));
+        assert_eq!(o.status.code(), Some(0), "{}", o.stderr_text());
+        let msgs = sink.messages();
+        assert_eq!(msgs.len(), 1);
+        let id = String::from_utf8_lossy(&o.stdout).trim().to_string();
+        assert!(
+            id.starts_with('<') && id.ends_with("@example.org>"),
+            "stdout is the Message-ID sent: {id}"
+        );
+        assert!(
+            String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-ID: {id}"))
+                || String::from_utf8_lossy(&msgs[0].data).contains(&format!("Message-Id: {id}"))
         );
     }
-    // A terminal: colours by default (clap's error), none with NO_COLOR.
-    let k = sq(env!("CARGO_BIN_EXE_ksreply"));
-    let run = launcher(
-        &env.path().join("run.sh"),
-        &env.vars(),
+
+    /// In a terminal, but with stdin and stdout redirected (a script's
+    /// `ksreply FILE </dev/null >out`): no prompt either, status 5.
+    #[test]
+    fn no_prompt_when_stdin_and_stdout_are_not_terminals() {
+        let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+        let mut env = Env::new("redirected", Some(&sink));
+        let editor = script(&env.path().join("editor.sh"), "printf '\\nMy answer.\\n' >> \"$1\"");
+        env.sb.set("GIT_EDITOR", editor);
+        let t = env.sb.tmux(
+            "redirected",
+            &format!(
+                "{} {} < /dev/null > {}; echo \"[ksreply status $?]\"",
+                sq(KSREPLY),
+                sq(seed().to_str().unwrap()),
+                sq(env.path().join("out.txt").to_str().unwrap())
+            ),
+        );
+        let pane = t.wait_for("ksreply to end or prompt", |p| {
+            p.contains("[ksreply status") || p.contains("Send this reply?")
+        });
+        assert!(
+            !pane.contains("Send this reply?"),
+            "ksreply prompted although stdin and stdout are not terminals\n{}",
+            t.report()
+        );
+        assert!(
+            pane.contains("[ksreply status 5]") && pane.contains("--yes"),
+            "{}",
+            t.report()
+        );
+        assert!(sink.messages().is_empty());
+    }
+
+    fn has_colour(s: &str) -> bool {
+        s.contains("\x1b[")
+    }
+
+    /// Colours only on a terminal, and never with NO_COLOR set.
+    #[test]
+    fn no_colours_with_no_color_or_without_a_terminal() {
+        let env = Env::new("colour", None);
+        // Not a terminal: pipes.
+        for args in [&["--no-such-flag"][..], &["--help"], &["--print", "/nonexistent"]] {
+            let o = env.ksreply(args);
+            assert!(
+                !has_colour(&String::from_utf8_lossy(&o.stdout)) && !has_colour(&o.stderr_text()),
+                "{args:?}"
+            );
+        }
+        // A terminal: colours by default (clap's error), none with NO_COLOR.
+        let k = sq(KSREPLY);
+        let t = env.sb.tmux(
+        "colour",
         &format!(
             "{k} --no-such-flag; echo '[one]'; printf '\\033[H\\033[2J'; NO_COLOR=1 {k} --no-such-flag; NO_COLOR=1 {k} --print /nonexistent; echo '[two]'"
         ),
     );
-    let t = Tmux::start("colour", env.path(), &run);
-    t.wait_text("[two]");
-    let coloured = t.capture_escapes();
-    // The screen was cleared before the NO_COLOR part: what is on screen is that part only.
-    assert!(!coloured.contains("[one]"), "{coloured}");
-    assert!(
-        !has_colour(&coloured),
-        "colour escapes with NO_COLOR set:\n{coloured:?}"
-    );
-    assert!(
-        coloured.contains("unexpected argument") && coloured.contains("ksreply: "),
-        "{}",
-        t.report()
-    );
-    drop(t);
-    let run = launcher(
-        &env.path().join("run2.sh"),
-        &env.vars(),
-        &format!("{k} --no-such-flag; echo '[one]'"),
-    );
-    let t = Tmux::start("colour-default", env.path(), &run);
-    t.wait_text("[one]");
-    assert!(
-        has_colour(&t.capture_escapes()),
-        "without NO_COLOR a terminal gets colours (else this test proves nothing)\n{}",
-        t.report()
-    );
+        t.wait_text("[two]");
+        let coloured = t.capture_escapes();
+        // The screen was cleared before the NO_COLOR part: what is on screen is that part only.
+        assert!(!coloured.contains("[one]"), "{coloured}");
+        assert!(
+            !has_colour(&coloured),
+            "colour escapes with NO_COLOR set:\n{coloured:?}"
+        );
+        assert!(
+            coloured.contains("unexpected argument") && coloured.contains("ksreply: "),
+            "{}",
+            t.report()
+        );
+        drop(t);
+        let t = env
+            .sb
+            .tmux("colour-default", &format!("{k} --no-such-flag; echo '[one]'"));
+        t.wait_text("[one]");
+        assert!(
+            has_colour(&t.capture_escapes()),
+            "without NO_COLOR a terminal gets colours (else this test proves nothing)\n{}",
+            t.report()
+        );
+    }
 }
