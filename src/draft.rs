@@ -369,24 +369,25 @@ pub fn file_name_for(id: Option<&str>) -> String {
 /// with the `-2`, `-3` ... of [`write_new`]), newest first.
 pub fn existing_for(dir: &Path, name: &str) -> Vec<PathBuf> {
     let stem = name.strip_suffix(".eml").unwrap_or(name);
-    let mut found: Vec<(std::time::SystemTime, PathBuf)> = fs::read_dir(dir)
+    let numbered = |rest: &str| {
+        rest.is_empty()
+            || rest
+                .strip_prefix('-')
+                .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+    };
+    list_dir(dir)
         .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| {
-            let n = e.file_name().to_string_lossy().into_owned();
+        .map(|(_, p)| p)
+        .filter(|p| {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             n.strip_prefix(stem)
                 .and_then(|rest| rest.strip_suffix(".eml"))
-                .is_some_and(|n| {
-                    n.is_empty()
-                        || n.strip_prefix('-')
-                            .is_some_and(|d| d.chars().all(|c| c.is_ascii_digit()))
-                })
+                .is_some_and(numbered)
         })
-        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
-    found.into_iter().map(|(_, p)| p).collect()
+        .collect()
 }
 
 /// Where the checksum of what ksreply generated for the draft at `path` is

@@ -57,16 +57,26 @@ pub fn edit(editor: &str, path: &Path) -> Result<()> {
             .map_err(|e| Error::aborted(format!("cannot use the terminal: {e}")))?;
         cmd.stdin(Stdio::from(tty)).stdout(Stdio::from(out));
     }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| Error::aborted(format!("cannot run the editor `{editor}`: {e}")))?;
     // As git does: while the editor runs, Ctrl-C and Ctrl-\ are the
-    // editor's business; ksreply waits instead of dying under it.
-    let status = {
-        let _guard = IgnoreInterrupts::new();
-        child.wait()
+    // editor's business; ksreply waits instead of dying under it. Ignored
+    // from before the spawn (an early signal must not kill ksreply), and
+    // set back to the default in the child, so the editor gets them.
+    let _guard = IgnoreInterrupts::new();
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: between fork and exec only signal(2), which is
+        // async-signal-safe, is called.
+        unsafe {
+            cmd.pre_exec(|| {
+                libc::signal(libc::SIGINT, libc::SIG_DFL);
+                libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+                Ok(())
+            });
+        }
     }
-    .map_err(|e| Error::aborted(format!("cannot wait for the editor `{editor}`: {e}")))?;
+    let status = cmd
+        .status()
+        .map_err(|e| Error::aborted(format!("cannot run the editor `{editor}`: {e}")))?;
     if !status.success() {
         let how = match status.code() {
             Some(c) => format!("exit status {c}"),
@@ -89,8 +99,7 @@ pub fn have_terminal() -> bool {
 }
 
 /// SIGINT and SIGQUIT ignored while it lives (the editor's run, the menu),
-/// restored when dropped. Set after the editor was spawned, so the editor
-/// itself starts with the default handlers.
+/// restored when dropped.
 pub struct IgnoreInterrupts {
     saved: [(libc::c_int, libc::sighandler_t); 2],
 }

@@ -29,3 +29,4 @@ mod quote_golden;
 mod scripting;
 mod send_cli;
 mod send_smtp;
+mod terminal;

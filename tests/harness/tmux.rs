@@ -143,6 +143,15 @@ impl Tmux {
         }
     }
 
+    /// Whether the pane's cursor is visible (a program that hid it and
+    /// died leaves it hidden).
+    pub fn cursor_visible(&self) -> bool {
+        self.cmd()
+            .args(["display-message", "-p", "-t", SESSION, "#{cursor_flag}"])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "1")
+    }
+
     /// The visible pane with its colour and attribute escape sequences.
     pub fn capture_escapes(&self) -> String {
         match self.cmd().args(["capture-pane", "-p", "-e", "-t", SESSION]).output() {

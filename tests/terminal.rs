@@ -1,0 +1,71 @@
+//! ksreply on a real terminal (a private tmux server): what Ctrl-C does at
+//! the confirmation and while the editor runs (issue 18, point 5).
+
+/// tmux drives a real terminal: left out of `--quick` with the servers.
+mod server {
+    use crate::harness::{script, seed, Sandbox};
+
+    fn sandbox(label: &str) -> Sandbox {
+        let sb = Sandbox::new(label);
+        sb.gitconfig("[user]\n\tname = Me\n\temail = me@example.org\n");
+        sb
+    }
+
+    /// Ctrl-C at the menu: the cursor is shown again, the same "draft kept:
+    /// PATH (resume with: …)" line as every other failure, exit 130.
+    #[test]
+    fn ctrl_c_at_the_menu_restores_the_terminal_and_names_the_draft() {
+        let sb = sandbox("menu-ctrl-c");
+        let editor = script(&sb.path().join("editor.sh"), "printf '\\nMy answer.\\n' >> \"$1\"");
+        let t = sb.tmux(
+            "menu",
+            &format!(
+                "GIT_EDITOR={} {} {}",
+                editor.display(),
+                env!("CARGO_BIN_EXE_ksreply"),
+                seed().display()
+            ),
+        );
+        t.wait_text("Send this reply?");
+        t.keys(&["C-c"]);
+        let pane = t.wait_text("[exited with status");
+        assert!(pane.contains("[exited with status 130]"), "{}", t.report());
+        assert!(
+            pane.contains("draft kept: ") && pane.contains("resume with: ksreply --resume"),
+            "{}",
+            t.report()
+        );
+        assert!(t.cursor_visible(), "the cursor is visible again\n{}", t.report());
+        assert_eq!(sb.drafts().len(), 1);
+    }
+
+    /// Ctrl-C while the editor runs goes to the editor (here one that
+    /// ignores it, as ed does; `exec`, so no shell stands between); ksreply
+    /// waits for it and goes on.
+    #[test]
+    fn ctrl_c_while_editing_goes_to_the_editor() {
+        let sb = sandbox("edit-ctrl-c");
+        let editor = script(
+            &sb.path().join("editor.sh"),
+            "trap '' INT QUIT\necho EDITING\nsleep 2\nprintf '\\nMy answer.\\n' >> \"$1\"",
+        );
+        let t = sb.tmux(
+            "edit",
+            // Job control, as in a user's shell: Ctrl-C goes to ksreply's
+            // process group, not to the launcher shell.
+            &format!(
+                "set -m; GIT_EDITOR='exec {}' {} --dry-run {}",
+                editor.display(),
+                env!("CARGO_BIN_EXE_ksreply"),
+                seed().display()
+            ),
+        );
+        t.wait_text("EDITING");
+        // (Ctrl-\ would also end this test's non-interactive launcher
+        // shell; SIGQUIT is covered by send_cli's interrupt test.)
+        t.keys(&["C-c"]);
+        let pane = t.wait_text("[exited with status");
+        assert!(pane.contains("[exited with status 0]"), "{}", t.report());
+        assert!(pane.contains("Dry run: nothing sent."), "{}", t.report());
+    }
+}
