@@ -54,10 +54,11 @@ mod server {
             // Job control, as in a user's shell: Ctrl-C goes to ksreply's
             // process group, not to the launcher shell.
             &format!(
-                "set -m; GIT_EDITOR='exec {}' {} --dry-run {}",
+                "set -m; GIT_EDITOR='exec {}' {} --dry-run {} > {}",
                 editor.display(),
                 env!("CARGO_BIN_EXE_ksreply"),
-                seed().display()
+                seed().display(),
+                sb.path().join("out.txt").display()
             ),
         );
         t.wait_text("EDITING");
@@ -66,6 +67,8 @@ mod server {
         t.keys(&["C-c"]);
         let pane = t.wait_text("[exited with status");
         assert!(pane.contains("[exited with status 0]"), "{}", t.report());
-        assert!(pane.contains("Dry run: nothing sent."), "{}", t.report());
+        let out = std::fs::read_to_string(sb.path().join("out.txt")).unwrap();
+        assert!(out.starts_with("Dry run: nothing sent."), "{out}");
+        assert!(out.contains("My answer."), "the editor finished its edit");
     }
 }
