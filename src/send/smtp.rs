@@ -70,7 +70,10 @@ fn deliver(
     } else {
         None
     };
-    let mut conn = SmtpConnection::connect((s.server.as_str(), s.port), Some(s.timeout), &hello, wrapper, None)
+    // `--timeout 0`: no limit, as for fetching (a zero socket timeout is an
+    // error in std).
+    let timeout = Some(s.timeout).filter(|t| !t.is_zero());
+    let mut conn = SmtpConnection::connect((s.server.as_str(), s.port), timeout, &hello, wrapper, None)
         .map_err(|e| fail(s, Step::Connect, &e))?;
 
     match session(s, tls, &hello, &mut conn, envelope, body, secrets) {
