@@ -42,6 +42,20 @@ pub fn send_smtp(s: &SmtpSettings, envelope_from: &str, recipients: &[String], m
     })
 }
 
+/// The server name is a loopback address (`127.0.0.0/8`, `::1`, also
+/// IPv4-mapped) or `localhost`: what is said on the connection never
+/// crosses a network. Decided on the name as configured, never on a DNS
+/// answer, which a network attacker controls.
+pub(crate) fn is_loopback(server: &str) -> bool {
+    let name = server.trim();
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.to_canonical().is_loopback())
+}
+
 /// The steps of an SMTP session, for saying where it failed.
 #[derive(Clone, Copy)]
 enum Step<'a> {
@@ -203,14 +217,23 @@ fn authenticate(s: &SmtpSettings, conn: &mut SmtpConnection, user: &str, secrets
         Err(e) => {
             // Only a definite "no" from the server says the credentials are
             // wrong; a dropped connection or a 4xx says nothing about them.
-            if e.is_permanent() {
-                if let Some(c) = &cred {
+            // And only an answer nobody on the network could have written:
+            // from inside TLS (the patched lettre fails a STARTTLS upgrade
+            // with bytes buffered before it, see vendor/lettre), or from
+            // this machine. A forged 535 must not erase a stored password.
+            let trusted = conn.is_encrypted() || is_loopback(&s.server);
+            let mut err = fail(s, Step::Auth(&username), &e);
+            if let (true, Some(c)) = (e.is_permanent(), &cred) {
+                if trusted {
                     if let Err(e) = credential::reject(c) {
                         eprintln!("warning: {e}");
                     }
+                } else {
+                    err.msg
+                        .push_str(" (the stored credential is kept: the answer came unencrypted)");
                 }
             }
-            Err(fail(s, Step::Auth(&username), &e))
+            Err(err)
         }
     }
 }
@@ -561,6 +584,31 @@ mod tests {
         assert!(build_envelope("me@example.org", &[]).is_err());
         let err = build_envelope("me@example.org", &["not an address".into()]).unwrap_err();
         assert!(err.msg.contains("not an address"), "{err}");
+    }
+
+    #[test]
+    fn loopback_names() {
+        for n in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "[::1]",
+            "::ffff:127.0.0.1",
+            "localhost",
+            "LocalHost ",
+        ] {
+            assert!(is_loopback(n), "{n}");
+        }
+        for n in [
+            "192.0.2.1",
+            "::ffff:192.0.2.1",
+            "example.org",
+            "localhost.example.org",
+            "127.0.0.1.nip.io",
+            "",
+        ] {
+            assert!(!is_loopback(n), "{n}");
+        }
     }
 
     #[test]
