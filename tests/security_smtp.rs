@@ -131,3 +131,37 @@ fn starttls_injection_fails_the_connection_and_keeps_the_credential() {
     assert!(events.iter().any(|e| e == "starttls"), "{events:?}");
     assert!(!events.iter().any(|e| e == "auth"), "no AUTH was sent: {events:?}");
 }
+
+/// `smtpUser` without `smtpEncryption` to a server off this machine: the
+/// password is not sent (git send-email would send it in the clear), unless
+/// `ksreply.allowPlaintextAuth` says the network is trusted. The check runs
+/// before connecting, so the test needs no server: 203.0.113.1 is TEST-NET-3.
+#[test]
+fn plaintext_password_is_refused_off_loopback() {
+    let dir = TempDir::new("plaintext-auth");
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let config = "[user]\n\tname = Test Sender\n\temail = sender@example.org\n\
+                  [sendemail]\n\tsmtpServer = 203.0.113.1\n\tsmtpUser = alice\n\tsmtpPass = s3cret-pw\n";
+    std::fs::write(home.join(".gitconfig"), config).unwrap();
+    let o = ksreply(&home, &[]);
+    assert_send_failed_draft_kept(&home, &o, "over an unencrypted connection");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("ksreply.allowPlaintextAuth"), "{err}");
+
+    // Opted in: the refusal is gone and the connection is tried (and fails
+    // here, quickly: nothing answers at TEST-NET-3).
+    std::fs::write(
+        home.join(".gitconfig"),
+        format!("{config}[ksreply]\n\tallowPlaintextAuth = true\n"),
+    )
+    .unwrap();
+    for d in std::fs::read_dir(home.join(".local/state/ksreply/drafts")).unwrap() {
+        std::fs::remove_file(d.unwrap().path()).unwrap();
+    }
+    let o = ksreply(&home, &["--timeout", "2"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(!err.contains("unencrypted connection"), "{err}");
+    assert!(err.contains("203.0.113.1:25"), "{err}");
+}

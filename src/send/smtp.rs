@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 /// Recipients are bare addresses (`Name <addr>` is accepted and reduced to
 /// the address); Bcc recipients belong here and not in the message.
 pub fn send_smtp(s: &SmtpSettings, envelope_from: &str, recipients: &[String], message: &[u8]) -> Result<()> {
+    check_plaintext_auth(s)?;
     let envelope = build_envelope(s.envelope_sender.for_smtp(envelope_from), recipients)?;
     let body = wire_body(message);
     let tls = tls_parameters(s)?;
@@ -40,6 +41,24 @@ pub fn send_smtp(s: &SmtpSettings, envelope_from: &str, recipients: &[String], m
         e.msg = redact(&e.msg, &secrets);
         e
     })
+}
+
+/// A password (or XOAUTH2 token) is never sent in plain text over a
+/// network: with `smtpUser` set and no `smtpEncryption`, sending is refused
+/// before connecting, unless the server is this machine (a loopback
+/// address or `localhost`) or the user opted in with
+/// `ksreply.allowPlaintextAuth`. git send-email sends it silently.
+fn check_plaintext_auth(s: &SmtpSettings) -> Result<()> {
+    let Some(user) = &s.user else { return Ok(()) };
+    if s.encryption != Encryption::None || s.allow_plaintext_auth || is_loopback(&s.server) {
+        return Ok(());
+    }
+    Err(Error::send(format!(
+        "not sending the SMTP password for {user} to {} over an unencrypted connection: set \
+         sendemail.smtpEncryption (tls for STARTTLS, ssl for implicit TLS), or git config \
+         ksreply.allowPlaintextAuth true if this network is trusted",
+        s.host_port()
+    )))
 }
 
 /// The server name is a loopback address (`127.0.0.0/8`, `::1`, also
@@ -608,6 +627,33 @@ mod tests {
             "",
         ] {
             assert!(!is_loopback(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn password_never_in_plain_text_over_a_network() {
+        let mut s = SmtpSettings::new("203.0.113.1", 25);
+        s.user = Some("alice".into());
+        let e = send_smtp(&s, "me@example.org", &["you@example.org".into()], b"Subject: x\n\nx\n").unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Send);
+        assert!(
+            e.msg
+                .starts_with("not sending the SMTP password for alice to 203.0.113.1:25"),
+            "{e}"
+        );
+        assert!(e.msg.contains("ksreply.allowPlaintextAuth"), "{e}");
+        assert!(check_plaintext_auth(&s).is_err());
+        // Encrypted, opted in, local, or no user: allowed.
+        for change in [
+            |s: &mut SmtpSettings| s.encryption = Encryption::StartTls,
+            |s: &mut SmtpSettings| s.encryption = Encryption::ImplicitTls,
+            |s: &mut SmtpSettings| s.allow_plaintext_auth = true,
+            |s: &mut SmtpSettings| s.server = "127.0.0.1".into(),
+            |s: &mut SmtpSettings| s.user = None,
+        ] {
+            let mut t = s.clone();
+            change(&mut t);
+            assert!(check_plaintext_auth(&t).is_ok(), "{t:?}");
         }
     }
 
