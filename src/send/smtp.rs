@@ -385,12 +385,11 @@ fn build_envelope(from: &str, recipients: &[String]) -> Result<Envelope> {
     };
     let from = parse(from, "envelope sender")?;
     let mut to: Vec<Address> = Vec::new();
+    // A set: linear for 100,000 recipients.
+    let mut seen = std::collections::HashSet::new();
     for r in recipients {
         let a = parse(r, "recipient")?;
-        if !to
-            .iter()
-            .any(|t| t.to_string().eq_ignore_ascii_case(AsRef::<str>::as_ref(&a)))
-        {
+        if seen.insert(AsRef::<str>::as_ref(&a).to_ascii_lowercase()) {
             to.push(a);
         }
     }
