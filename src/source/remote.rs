@@ -28,10 +28,12 @@
 //!   `--thread --latest` must see them. `--offline` takes any age.
 
 use super::cache::{Cache, Lookup};
+use super::file;
 use super::http::{self, Client};
 use super::{escape_id, split_url};
 use crate::error::{Error, Result};
 use crate::message::mbox;
+use std::io::Read;
 use std::time::Duration;
 
 /// The archive when neither `--base` nor `ksreply.baseurl` names one.
@@ -309,17 +311,31 @@ fn describe_html(resp: &http::Response) -> Option<String> {
 
 /// Step 4b: the bytes as a message (raw) or an mbox (thread). Also checks
 /// cache entries, so a damaged or foreign one is refetched. Returns the
-/// decoded data: a thread un-gzipped (all gzip members).
+/// decoded data: a raw message un-gzipped (if it was), at most
+/// [`file::MAX_MESSAGE`]; a thread as it came, gzip-compressed: only its
+/// start is un-gzipped here, and the caller streams the rest
+/// ([`file::pick_with`]), so a thread never sits in memory whole.
 fn decode(target: &Target, body: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    if target.thread && !body.starts_with(&[0x1f, 0x8b]) {
-        return Err("not a gzip-compressed thread mbox".into());
+    if target.thread {
+        if !body.starts_with(&[0x1f, 0x8b]) {
+            return Err("not a gzip-compressed thread mbox".into());
+        }
+        let mut head = Vec::new();
+        flate2::read::MultiGzDecoder::new(body)
+            .take(64 * 1024)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("bad gzip data: {e}"))?;
+        if !mbox::looks_like_mbox(&head) {
+            return Err("the thread is not an mbox".into());
+        }
+        if !looks_like_message(&head) {
+            return Err("the response is not a message".into());
+        }
+        return Ok(body.to_vec());
     }
     // read_all un-gzips when it sees the gzip magic (a raw message served
-    // gzipped without Content-Encoding, or t.mbox.gz).
-    let data = super::file::read_all(body).map_err(|e| e.msg)?;
-    if target.thread && !mbox::looks_like_mbox(&data) {
-        return Err("the thread is not an mbox".into());
-    }
+    // gzipped without Content-Encoding), and stops at the limit.
+    let data = file::read_all(body, file::MAX_MESSAGE as u64).map_err(|e| e.msg)?;
     if !looks_like_message(&data) {
         return Err("the response is not a message".into());
     }
