@@ -552,7 +552,7 @@ fn a_server_that_never_answers_times_out() {
 #[test]
 fn requests_say_who_we_are_and_go_through_proxies() {
     let sb = Sandbox::new("proxy");
-    let raw = fs::read(seed_file()).unwrap();
+    let raw = from_seed_thread(SLASH_ID);
     let mut body = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n".to_vec();
     body.extend_from_slice(&raw);
     body.push(b'\n');
@@ -563,7 +563,7 @@ fn requests_say_who_we_are_and_go_through_proxies() {
         &["--json", "--print", "--base", "http://archive.invalid/list/", SLASH_ID],
         &[("http_proxy", &proxy_url)],
     );
-    assert_eq!(run.in_reply_to(), SEED_ID);
+    assert_eq!(run.in_reply_to(), SLASH_ID);
     let reqs = proxy.requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     let head = &reqs[0];
@@ -622,8 +622,10 @@ fn the_cache_answers_offline_and_after_the_server_is_gone() {
     let _ = fs::remove_dir_all(&dir);
 
     // The server is gone: cached entries still answer, by any form of the
-    // id (raw messages are keyed by Message-ID alone).
+    // id that names the same archive. Entries are keyed by archive and id:
+    // another archive, or the same one over https, is another entry.
     let before: Vec<_> = sb.cache_files("raw");
+    let other = "http://127.0.0.1:9/other/";
     for arg in [
         SEED_ID.to_string(),
         format!("<{SEED_ID}>"),
@@ -632,14 +634,31 @@ fn the_cache_answers_offline_and_after_the_server_is_gone() {
     ] {
         let run = sb.run(&["--json", "--print", "--offline", "--base", &all_base, &arg]);
         assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
-        let run = sb.run(&["--json", "--print", "-v", "--base", "http://127.0.0.1:9/other/", &arg]);
-        assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
-        assert!(
-            run.stderr.contains("using the cached copy") && !run.stderr.contains("GET "),
-            "{}",
-            run.stderr
-        );
+        if arg.starts_with(&all_base) {
+            // The URL's own archive wins over --base.
+            let run = sb.run(&["--json", "--print", "-v", "--base", other, &arg]);
+            assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
+            assert!(
+                run.stderr.contains("using the cached copy") && !run.stderr.contains("GET "),
+                "{}",
+                run.stderr
+            );
+        } else {
+            sb.run(&["--print", "--offline", "--base", other, &arg])
+                .fails(3, &["not in the cache"]);
+        }
     }
+    let https = all_base.replacen("http://", "https://", 1);
+    sb.run(&["--print", "--offline", "--base", &https, SEED_ID])
+        .fails(3, &["not in the cache"]);
+    // Found from the host's root under /all/: cached for the root.
+    assert_eq!(
+        sb.run(&["--json", "--print", "--offline", "--base", &root, PLUS_ID])
+            .in_reply_to(),
+        PLUS_ID
+    );
+    sb.run(&["--print", "--offline", "--base", &all_base, PLUS_ID])
+        .fails(3, &["not in the cache"]);
     assert_eq!(
         sb.run(&[
             "--json",

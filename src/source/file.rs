@@ -165,21 +165,22 @@ fn starts_with_gzip(r: &mut impl BufRead) -> Result<bool> {
     }
 }
 
-/// Whether a gzip-compressed mbox held in memory (a fetched `t.mbox.gz`)
-/// has a message with Message-ID `id`. Streamed, one message at a time;
-/// an error when the data is not valid gzip or un-gzips to more than
-/// `limit` bytes before the message is found.
-pub fn gzip_mbox_has(data: &[u8], id: &str, limit: u64) -> Result<bool> {
+/// Find the message with Message-ID `id` in a gzip-compressed mbox held
+/// in memory (a fetched `t.mbox.gz`): its own (first) Message-ID, which
+/// is `id` unless public-inbox gave it `id` in a second field. Streamed,
+/// one message at a time; an error when the data is not valid gzip or
+/// un-gzips to more than `limit` bytes before the message is found.
+pub fn gzip_mbox_find(data: &[u8], id: &str, limit: u64) -> Result<Option<String>> {
     let which = Pick::Id(id);
     let chooser = Chooser::new(&which, &Limits::default());
-    let mut found = false;
+    let mut found = None;
     mbox::stream(Capped::new(MultiGzDecoder::new(data), limit), MAX_MESSAGE, |ev| {
         let m: &[u8] = match ev {
             Event::Message(m) | Event::TooLarge(m) => m,
             Event::Whole(m) => m,
         };
-        found = chooser.is_wanted_id(m);
-        Ok::<_, std::io::Error>(if found { Flow::Stop } else { Flow::Continue })
+        found = chooser.wanted_in(m);
+        Ok::<_, std::io::Error>(if found.is_some() { Flow::Stop } else { Flow::Continue })
     })
     .map_err(|e| Error::input(format!("bad gzip data: {e}")))?;
     Ok(found)
@@ -348,12 +349,21 @@ impl<'a> Chooser<'a> {
         }
     }
 
+    /// One of the message's Message-IDs is the id (a public-inbox archive
+    /// also knows a message by the id it added in a second field).
     fn is_wanted_id(&self, msg: &[u8]) -> bool {
-        let Pick::Id(id) = self.which else { return false };
-        // The id's bytes must occur in the message for its Message-ID to
-        // be the id (quick_message_id returns a substring of the header).
-        self.finder.as_ref().is_some_and(|f| f.find(msg).is_some())
-            && mbox::quick_message_id(msg).is_some_and(|m| msgid::same(&m, id))
+        self.wanted_in(msg).is_some()
+    }
+
+    /// The message's own (first) Message-ID when one of its Message-IDs
+    /// is the id wanted.
+    fn wanted_in(&self, msg: &[u8]) -> Option<String> {
+        let Pick::Id(id) = self.which else { return None };
+        // The id's bytes must occur in the message for a Message-ID to be
+        // the id (the ids are substrings of the header): a quick filter.
+        self.finder.as_ref().and_then(|f| f.find(msg))?;
+        let ids = mbox::message_ids(msg);
+        ids.iter().any(|m| msgid::same(m, id)).then(|| ids[0].clone())
     }
 
     fn keep(&mut self, msg: &[u8]) {
@@ -445,26 +455,10 @@ impl<'a> Chooser<'a> {
 /// scan like [`mbox::quick_message_id`]: a thread can hold hundreds of
 /// messages and only their dates are needed.
 fn date_of(msg: &[u8]) -> Option<i64> {
-    let header_end = memchr::memmem::find(msg, b"\n\n")
-        .or_else(|| memchr::memmem::find(msg, b"\r\n\r\n"))
-        .unwrap_or(msg.len());
-    let mut lines = msg[..header_end].split(|&b| b == b'\n').peekable();
-    while let Some(line) = lines.next() {
-        if line.len() >= 5 && line[..5].eq_ignore_ascii_case(b"date:") {
-            let mut value = String::from_utf8_lossy(&line[5..]).into_owned();
-            while let Some(next) = lines
-                .peek()
-                .filter(|l| l.first().is_some_and(|b| *b == b' ' || *b == b'\t'))
-            {
-                value.push_str(&String::from_utf8_lossy(next));
-                lines.next();
-            }
-            return mail_parser::DateTime::parse_rfc822(value.trim())
-                .filter(|d| d.is_valid())
-                .map(|d| d.to_timestamp());
-        }
-    }
-    None
+    let value = mbox::quick_header(msg, b"date")?;
+    mail_parser::DateTime::parse_rfc822(value.trim())
+        .filter(|d| d.is_valid())
+        .map(|d| d.to_timestamp())
 }
 
 #[cfg(test)]
@@ -599,13 +593,20 @@ mod tests {
         assert_eq!(e.msg, "input larger than 99 bytes");
         // A thread: the id is found in a stream, within the limit.
         let thread = gzip(&mbox(&[Some("Mon, 13 Sep 2021 10:00:00 +0000"), None]));
-        assert!(gzip_mbox_has(&thread, "m1@x", 1 << 20).unwrap());
-        assert!(!gzip_mbox_has(&thread, "m2@x", 1 << 20).unwrap());
+        assert_eq!(
+            gzip_mbox_find(&thread, "m1@x", 1 << 20).unwrap().as_deref(),
+            Some("m1@x")
+        );
+        assert_eq!(gzip_mbox_find(&thread, "m2@x", 1 << 20).unwrap(), None);
         let mut big = b"From x\nMessage-ID: <b@x>\n\n".to_vec();
         big.resize(8 << 20, b'x');
-        let e = gzip_mbox_has(&gzip(&big), "nope@x", 1 << 20).unwrap_err();
+        let e = gzip_mbox_find(&gzip(&big), "nope@x", 1 << 20).unwrap_err();
         assert_eq!(e.msg, "bad gzip data: more than 1 MiB un-gzipped");
-        assert!(gzip_mbox_has(b"\x1f\x8bnot gzip", "a@b", 1 << 20).is_err());
+        assert!(gzip_mbox_find(b"\x1f\x8bnot gzip", "a@b", 1 << 20).is_err());
+        // A renamed duplicate: found by its second Message-ID.
+        let dup = gzip(b"From x\nMessage-ID: <orig@x>\nMessage-ID: <20210913100000.abc@z>\n\nbody\n");
+        let found = gzip_mbox_find(&dup, "20210913100000.abc@z", 1 << 20).unwrap();
+        assert_eq!(found.as_deref(), Some("orig@x"));
         // pick_with streams gzip too.
         let m = pick_with(&thread, &Pick::Id("m1@x"), &Limits::default()).unwrap();
         assert_eq!(mbox::quick_message_id(&m).as_deref(), Some("m1@x"));

@@ -219,7 +219,7 @@ impl Client {
     }
 }
 
-fn is_https(url: &str) -> bool {
+pub(crate) fn is_https(url: &str) -> bool {
     url.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("https:"))
 }
 
