@@ -178,3 +178,56 @@ fn a_renamed_duplicate_is_named() {
     let o = run(&h, &["--thread", "--base", &pi.base_url(), &made_up]);
     assert_eq!(json(&o)["in_reply_to"], "dup@example.org");
 }
+
+/// A sender chooses its Date: a reply dated 2099 in a thread would always
+/// be "the newest". `--thread --latest` takes the newest by Date not later
+/// than now.
+#[test]
+fn thread_latest_ignores_dates_in_the_future() {
+    let t = TempDir::new("future");
+    let h = home(&t);
+    let msg = |id: &str, date: &str, from: &str| {
+        format!(
+            "From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: {from}\nTo: list@example.org\nSubject: Re: x\n\
+             Date: {date}\nMessage-ID: <{id}>\nReferences: <root@example.org>\n\nbody\n\n"
+        )
+    };
+    let mbox = [
+        msg(
+            "root@example.org",
+            "Mon, 13 Sep 2021 10:00:00 +0000",
+            "A <a@example.org>",
+        ),
+        msg(
+            "future@evil.example",
+            "Thu, 01 Jan 2099 00:00:00 +0000",
+            "M <mallory@evil.example>",
+        ),
+        msg(
+            "newest@example.org",
+            "Mon, 13 Sep 2021 12:00:00 +0000",
+            "B <b@example.org>",
+        ),
+    ]
+    .concat();
+    let thread = {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut e, mbox.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let server = HttpServer::start(move |p| match p {
+        "/l/root@example.org/t.mbox.gz" => Reply::ok(thread.clone()),
+        _ => Reply::not_found(),
+    });
+    let v = json(&run(
+        &h,
+        &[
+            "--thread",
+            "--latest",
+            "--base",
+            &format!("{}l/", server.url()),
+            "root@example.org",
+        ],
+    ));
+    assert_eq!(v["in_reply_to"], "newest@example.org");
+}

@@ -328,9 +328,13 @@ struct Chooser<'a> {
     /// The best candidate so far is a message over the limit.
     chosen_too_large: bool,
     /// For `Pick::Latest`: the newest Date so far. Messages without a
-    /// usable Date rank below every dated one; `>=` makes ties go to the
-    /// later message in the file (archive order: the later arrival).
+    /// usable Date, or dated later than `now` (a sender's Date is theirs
+    /// to choose: 2099 would always win), rank below every other; `>=`
+    /// makes ties go to the later message in the file (archive order: the
+    /// later arrival).
     newest: Option<i64>,
+    /// When the reading started, in seconds since the epoch.
+    now: i64,
 }
 
 impl<'a> Chooser<'a> {
@@ -346,6 +350,9 @@ impl<'a> Chooser<'a> {
             chosen: None,
             chosen_too_large: false,
             newest: None,
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(i64::MAX, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
         }
     }
 
@@ -407,7 +414,7 @@ impl<'a> Chooser<'a> {
                     Event::TooLarge(head) => (head, true),
                     Event::Whole(_) => return Ok(Flow::Stop),
                 };
-                let date = date_of(m);
+                let date = date_of(m).filter(|d| *d <= self.now);
                 let have = self.chosen.is_some() || self.chosen_too_large;
                 if !have || date >= self.newest {
                     self.newest = date;
@@ -490,6 +497,20 @@ mod tests {
             Some("Mon, 13 Sep 2021 12:00:00 +0000"),
             None,
         ]);
+        assert_eq!(latest(&data), "m1@x");
+    }
+
+    #[test]
+    fn latest_is_never_in_the_future() {
+        // A message dated 2099 does not win over today's; among the
+        // future-dated and undated, the later one in the file does.
+        let data = mbox(&[
+            Some("Mon, 13 Sep 2021 10:00:00 +0000"),
+            Some("Thu, 01 Jan 2099 00:00:00 +0000"),
+            Some("Mon, 13 Sep 2021 09:00:00 +0000"),
+        ]);
+        assert_eq!(latest(&data), "m0@x");
+        let data = mbox(&[Some("Thu, 01 Jan 2099 00:00:00 +0000"), None]);
         assert_eq!(latest(&data), "m1@x");
     }
 
