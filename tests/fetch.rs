@@ -17,15 +17,13 @@
 
 mod common;
 
+use common::http::{HttpServer, Reply};
 use common::public_inbox::{escape_msgid_path, header_values, message_id_of, read_messages, PublicInbox};
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 const SEED_ID: &str = "YT26ebT6xXWsnVMw@unreal";
@@ -494,38 +492,26 @@ fn unknown_id_is_a_clear_404() {
 fn an_html_page_is_not_a_message() {
     let sb = Sandbox::new("html");
     let page = "<!DOCTYPE html>\n<html><head><title>Oops</title></head><body>Hello</body></html>\n";
-    let server = TinyServer::start(Reply::Answer(http_response(
-        "200 OK",
-        "text/html; charset=utf-8",
-        page.as_bytes(),
-    )));
+    let server = HttpServer::always(Reply::new(200, "text/html; charset=utf-8", page));
     sb.run(&["--print", "--base", &server.url("list/"), SEED_ID])
         .fails(3, &["not a message", "HTML", &server.url("list/")]);
     // An HTML page labelled text/plain is still a page.
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", page.as_bytes())));
+    let server = HttpServer::always(Reply::new(200, "text/plain", page));
     sb.run(&["--print", "--base", &server.url("list/"), SEED_ID])
         .fails(3, &["not a message"]);
     // lore's bot protection.
     let anubis = "<!doctype html><html lang=\"en\"><head><title>Making sure you&#39;re not a bot!</title>\
                   <script id=\"anubis_version\" type=\"application/json\">\"v1.21.3\"</script></head></html>";
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/html", anubis.as_bytes())));
+    let server = HttpServer::always(Reply::new(200, "text/html", anubis));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["Anubis", "not a message"]);
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", b"")));
+    let server = HttpServer::always(Reply::new(200, "text/plain", ""));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["empty"]);
-    let server = TinyServer::start(Reply::Answer(http_response(
-        "200 OK",
-        "text/plain",
-        b"Just some text.\n",
-    )));
+    let server = HttpServer::always(Reply::new(200, "text/plain", "Just some text.\n"));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["not a message"]);
-    let server = TinyServer::start(Reply::Answer(http_response(
-        "503 Service Unavailable",
-        "text/plain",
-        b"busy\n",
-    )));
+    let server = HttpServer::always(Reply::new(503, "text/plain", "busy\n"));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["HTTP 503"]);
     // Nothing of this was cached.
@@ -535,7 +521,7 @@ fn an_html_page_is_not_a_message() {
 #[test]
 fn a_server_that_never_answers_times_out() {
     let sb = Sandbox::new("timeout");
-    let server = TinyServer::start(Reply::Hang);
+    let server = HttpServer::always(Reply::Hang);
     let run = sb.run(&["--print", "--timeout", "2", "--base", &server.url("all/"), SEED_ID]);
     run.fails(3, &["timed out", &server.url("all/")]);
     assert!(run.elapsed < Duration::from_secs(10), "took {:?}", run.elapsed);
@@ -556,7 +542,7 @@ fn requests_say_who_we_are_and_go_through_proxies() {
     let mut body = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n".to_vec();
     body.extend_from_slice(&raw);
     body.push(b'\n');
-    let proxy = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", &body)));
+    let proxy = HttpServer::always(Reply::new(200, "text/plain", body.clone()));
     let proxy_url = proxy.url("");
     // archive.invalid cannot resolve: only the proxy can answer.
     let run = sb.run_env(
@@ -765,100 +751,6 @@ fn cache_entry(payload: &[u8]) -> Vec<u8> {
     let mut out = format!("ksreply-cache 1 {sum} {}\n", payload.len()).into_bytes();
     out.extend_from_slice(payload);
     out
-}
-
-// ---------------------------------------------------------------------------
-// Tiny HTTP servers for what a real archive does not do
-
-enum Reply {
-    /// Read the request, write these bytes, close.
-    Answer(Vec<u8>),
-    /// Read the request and never answer (the connection stays open).
-    Hang,
-}
-
-fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut r = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    r.extend_from_slice(body);
-    r
-}
-
-/// A one-thread HTTP server on 127.0.0.1; stopped (and its connections
-/// closed) when dropped.
-struct TinyServer {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    requests: Arc<Mutex<Vec<String>>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl TinyServer {
-    fn start(reply: Reply) -> TinyServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (s, r) = (stop.clone(), requests.clone());
-        let thread = std::thread::spawn(move || {
-            let mut held: Vec<TcpStream> = Vec::new();
-            for conn in listener.incoming() {
-                if s.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(mut conn) = conn else { continue };
-                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
-                r.lock().unwrap().push(read_head(&mut conn));
-                match &reply {
-                    Reply::Answer(bytes) => {
-                        let _ = conn.write_all(bytes);
-                    }
-                    Reply::Hang => held.push(conn),
-                }
-            }
-        });
-        TinyServer {
-            port,
-            stop,
-            requests,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}/{path}", self.port)
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for TinyServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept() so the thread sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// The request line and headers (up to the empty line).
-fn read_head(conn: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match conn.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    String::from_utf8_lossy(&head).into_owned()
 }
 
 /// The harness's own reading of a message agrees with what we import.

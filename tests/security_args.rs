@@ -53,12 +53,12 @@ fn non_ascii_message_id_argument() {
     }
     // Fetched: the id is escaped into the URL as public-inbox does.
     let server = HttpServer::start(|_| Reply::not_found());
-    let o = run(&h, &["--print", "--base", &server.url(), "a€@x"]);
+    let o = run(&h, &["--print", "--base", &server.url(""), "a€@x"]);
     assert_clean_error(&o, 2, "no message <a€@x>");
     assert!(
-        server.requests().iter().any(|p| p == "/a%E2%82%AC@x/raw"),
+        server.paths().iter().any(|p| p == "/a%E2%82%AC@x/raw"),
         "{:?}",
-        server.requests()
+        server.paths()
     );
 }
 
@@ -72,12 +72,12 @@ fn archive_redirect_to_a_non_ascii_id() {
         "/b@x/" => Reply::redirect("/inbox/a%E2%82%AC@x/"),
         _ => Reply::not_found(),
     });
-    let o = run(&h, &["--print", "--base", &server.url(), "b@x"]);
+    let o = run(&h, &["--print", "--base", &server.url(""), "b@x"]);
     assert_clean_error(&o, 2, "no message <b@x>");
     assert!(
-        server.requests().iter().any(|p| p == "/inbox/b@x/raw"),
+        server.paths().iter().any(|p| p == "/inbox/b@x/raw"),
         "{:?}",
-        server.requests()
+        server.paths()
     );
 }
 
@@ -90,7 +90,7 @@ fn huge_and_zero_timeouts() {
         "/inbox/YT26ebT6xXWsnVMw@unreal/raw" => Reply::ok(seed()),
         _ => Reply::not_found(),
     });
-    let base = format!("{}inbox/", server.url());
+    let base = format!("{}inbox/", server.url(""));
     for timeout in ["18446744073709551615", "0"] {
         // Fetching: works (no limit).
         let o = run(

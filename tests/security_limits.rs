@@ -175,7 +175,7 @@ fn gzip_bomb() {
         "/bomb@example.org/t.mbox.gz" => Reply::ok(thread.clone()),
         _ => Reply::not_found(),
     });
-    let base = server.url();
+    let base = server.url("");
     fails(
         &sb.run(&["--print", "--base", &base, "bomb@example.org"], None),
         3,
