@@ -49,23 +49,35 @@ def lines(conn):
         yield line
 
 
+def converse(sock, capabilities, on_verb):
+    """Answer EHLO/HELO with `capabilities` and QUIT with 221; every other
+    command goes to on_verb(verb), which answers it and returns True to
+    leave this loop. Returns True when on_verb did."""
+    for line in lines(sock):
+        verb = line.split(b" ", 1)[0].upper()
+        if verb in (b"EHLO", b"HELO"):
+            sock.sendall(b"250-hostile.example\r\n" + capabilities)
+        elif verb == b"QUIT":
+            sock.sendall(b"221 bye\r\n")
+            return False
+        elif on_verb(verb):
+            return True
+    return False
+
+
 def serve(conn, args):
     log(args.log, "connect")
     conn.sendall(b"220 hostile.example ESMTP\r\n")
-    for line in lines(conn):
-        verb = line.split(b" ", 1)[0].upper()
-        if verb in (b"EHLO", b"HELO"):
-            conn.sendall(b"250-hostile.example\r\n250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n")
-        elif verb == b"STARTTLS":
-            log(args.log, "starttls")
-            conn.sendall(INJECTED)
-            break
-        elif verb == b"QUIT":
-            conn.sendall(b"221 bye\r\n")
-            return
-        else:
+
+    def plain(verb):
+        if verb != b"STARTTLS":
             conn.sendall(b"503 STARTTLS first\r\n")
-    else:
+            return False
+        log(args.log, "starttls")
+        conn.sendall(INJECTED)
+        return True
+
+    if not converse(conn, b"250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n", plain):
         return
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(args.cert, args.key)
@@ -75,18 +87,16 @@ def serve(conn, args):
         log(args.log, "tls-failed")
         return
     log(args.log, "tls-ok")
-    for line in lines(tls):
-        verb = line.split(b" ", 1)[0].upper()
-        if verb in (b"EHLO", b"HELO"):
-            tls.sendall(b"250-hostile.example\r\n250 AUTH PLAIN LOGIN\r\n")
-        elif verb == b"AUTH":
+
+    def secure(verb):
+        if verb == b"AUTH":
             log(args.log, "auth")
             tls.sendall(b"235 2.7.0 Authentication successful\r\n")
-        elif verb == b"QUIT":
-            tls.sendall(b"221 bye\r\n")
-            return
         else:
             tls.sendall(b"250 ok\r\n")
+        return False
+
+    converse(tls, b"250 AUTH PLAIN LOGIN\r\n", secure)
 
 
 def main():
