@@ -218,6 +218,8 @@ impl Draft {
     /// envelope. Nothing else is added.
     pub fn envelope_recipients(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        // A set: linear for a draft with 100,000 recipients.
+        let mut seen = std::collections::HashSet::new();
         for a in self
             .to
             .iter()
@@ -225,7 +227,7 @@ impl Draft {
             .chain(&self.bcc)
             .filter(|a| a.is_plausible())
         {
-            if !out.iter().any(|e| e.eq_ignore_ascii_case(&a.email)) {
+            if seen.insert(a.email.to_ascii_lowercase()) {
                 out.push(a.email.clone());
             }
         }

@@ -416,7 +416,7 @@ pub fn list_thread(plan: &Plan) -> Result<()> {
         Input::MessageId { id, .. } => source::remote::fetch(id, &src.remote)?,
     };
     let data = match data.starts_with(&[0x1f, 0x8b]) {
-        true => source::file::read_all(&data[..])?,
+        true => source::file::read_all(&data[..], source::file::MAX_THREAD)?,
         false => data,
     };
     let entries = thread::entries(&data, &plan.reply.me);

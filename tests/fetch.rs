@@ -15,16 +15,13 @@
 //! empty environment otherwise (no proxies, no git identity), outside the
 //! checkout. The tests against the archive are in `server`.
 
+use crate::harness::http::{HttpServer, Reply};
 use crate::harness::public_inbox::{escape_msgid_path, header_values, message_id_of, read_messages, PublicInbox};
 use crate::harness::{corpus, require, seed, Sandbox, TempDir, SEED_ID};
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 const SLASH_ID: &str = "YT3/5kJuhw/QVqrw@kroah.com";
@@ -252,38 +249,26 @@ impl Run {
 fn an_html_page_is_not_a_message() {
     let sb = Client::new("html");
     let page = "<!DOCTYPE html>\n<html><head><title>Oops</title></head><body>Hello</body></html>\n";
-    let server = TinyServer::start(Reply::Answer(http_response(
-        "200 OK",
-        "text/html; charset=utf-8",
-        page.as_bytes(),
-    )));
+    let server = HttpServer::always(Reply::new(200, "text/html; charset=utf-8", page));
     sb.run(&["--print", "--base", &server.url("list/"), SEED_ID])
         .fails(3, &["not a message", "HTML", &server.url("list/")]);
     // An HTML page labelled text/plain is still a page.
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", page.as_bytes())));
+    let server = HttpServer::always(Reply::new(200, "text/plain", page));
     sb.run(&["--print", "--base", &server.url("list/"), SEED_ID])
         .fails(3, &["not a message"]);
     // lore's bot protection.
     let anubis = "<!doctype html><html lang=\"en\"><head><title>Making sure you&#39;re not a bot!</title>\
                   <script id=\"anubis_version\" type=\"application/json\">\"v1.21.3\"</script></head></html>";
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/html", anubis.as_bytes())));
+    let server = HttpServer::always(Reply::new(200, "text/html", anubis));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["Anubis", "not a message"]);
-    let server = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", b"")));
+    let server = HttpServer::always(Reply::new(200, "text/plain", ""));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["empty"]);
-    let server = TinyServer::start(Reply::Answer(http_response(
-        "200 OK",
-        "text/plain",
-        b"Just some text.\n",
-    )));
+    let server = HttpServer::always(Reply::new(200, "text/plain", "Just some text.\n"));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["not a message"]);
-    let server = TinyServer::start(Reply::Answer(http_response(
-        "503 Service Unavailable",
-        "text/plain",
-        b"busy\n",
-    )));
+    let server = HttpServer::always(Reply::new(503, "text/plain", "busy\n"));
     sb.run(&["--print", "--base", &server.url("all/"), SEED_ID])
         .fails(3, &["HTTP 503"]);
     // Nothing of this was cached.
@@ -293,7 +278,7 @@ fn an_html_page_is_not_a_message() {
 #[test]
 fn a_server_that_never_answers_times_out() {
     let sb = Client::new("timeout");
-    let server = TinyServer::start(Reply::Hang);
+    let server = HttpServer::always(Reply::Hang);
     let run = sb.run(&["--print", "--timeout", "2", "--base", &server.url("all/"), SEED_ID]);
     run.fails(3, &["timed out", &server.url("all/")]);
     assert!(run.elapsed < Duration::from_secs(10), "took {:?}", run.elapsed);
@@ -310,18 +295,19 @@ fn a_server_that_never_answers_times_out() {
 #[test]
 fn requests_say_who_we_are_and_go_through_proxies() {
     let sb = Client::new("proxy");
-    let raw = fs::read(seed()).unwrap();
+    // The message asked for: a fetched message must carry the id asked for.
+    let raw = from_seed_thread(SLASH_ID);
     let mut body = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n".to_vec();
     body.extend_from_slice(&raw);
     body.push(b'\n');
-    let proxy = TinyServer::start(Reply::Answer(http_response("200 OK", "text/plain", &body)));
+    let proxy = HttpServer::always(Reply::new(200, "text/plain", body.clone()));
     let proxy_url = proxy.url("");
     // archive.invalid cannot resolve: only the proxy can answer.
     let run = sb.run_env(
         &["--json", "--print", "--base", "http://archive.invalid/list/", SLASH_ID],
         &[("http_proxy", &proxy_url)],
     );
-    assert_eq!(run.in_reply_to(), SEED_ID);
+    assert_eq!(run.in_reply_to(), SLASH_ID);
     let reqs = proxy.requests();
     assert_eq!(reqs.len(), 1, "{reqs:?}");
     let head = &reqs[0];
@@ -344,100 +330,6 @@ fn requests_say_who_we_are_and_go_through_proxies() {
     )
     .fails(3, &["archive.invalid"]);
     assert_eq!(proxy.requests().len(), 1);
-}
-
-// ---------------------------------------------------------------------------
-// Tiny HTTP servers for what a real archive does not do
-
-enum Reply {
-    /// Read the request, write these bytes, close.
-    Answer(Vec<u8>),
-    /// Read the request and never answer (the connection stays open).
-    Hang,
-}
-
-fn http_response(status: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
-    let mut r = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    r.extend_from_slice(body);
-    r
-}
-
-/// A one-thread HTTP server on 127.0.0.1; stopped (and its connections
-/// closed) when dropped.
-struct TinyServer {
-    port: u16,
-    stop: Arc<AtomicBool>,
-    requests: Arc<Mutex<Vec<String>>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl TinyServer {
-    fn start(reply: Reply) -> TinyServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let (s, r) = (stop.clone(), requests.clone());
-        let thread = std::thread::spawn(move || {
-            let mut held: Vec<TcpStream> = Vec::new();
-            for conn in listener.incoming() {
-                if s.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(mut conn) = conn else { continue };
-                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
-                r.lock().unwrap().push(read_head(&mut conn));
-                match &reply {
-                    Reply::Answer(bytes) => {
-                        let _ = conn.write_all(bytes);
-                    }
-                    Reply::Hang => held.push(conn),
-                }
-            }
-        });
-        TinyServer {
-            port,
-            stop,
-            requests,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}/{path}", self.port)
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().unwrap().clone()
-    }
-}
-
-impl Drop for TinyServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept() so the thread sees the flag.
-        let _ = TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// The request line and headers (up to the empty line).
-fn read_head(conn: &mut TcpStream) -> String {
-    let mut head = Vec::new();
-    let mut buf = [0u8; 1024];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        match conn.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => head.extend_from_slice(&buf[..n]),
-        }
-    }
-    String::from_utf8_lossy(&head).into_owned()
 }
 
 /// The tests against the real archive (public-inbox-httpd).
@@ -692,8 +584,10 @@ mod server {
         drop(dir);
 
         // The server is gone: cached entries still answer, by any form of the
-        // id (raw messages are keyed by Message-ID alone).
+        // id that names the same archive. Entries are keyed by archive and id:
+        // another archive, or the same one over https, is another entry.
         let before: Vec<_> = sb.cache_files("raw");
+        let other = "http://127.0.0.1:9/other/";
         for arg in [
             SEED_ID.to_string(),
             format!("<{SEED_ID}>"),
@@ -702,14 +596,31 @@ mod server {
         ] {
             let run = sb.run(&["--json", "--print", "--offline", "--base", &all_base, &arg]);
             assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
-            let run = sb.run(&["--json", "--print", "-v", "--base", "http://127.0.0.1:9/other/", &arg]);
-            assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
-            assert!(
-                run.stderr.contains("using the cached copy") && !run.stderr.contains("GET "),
-                "{}",
-                run.stderr
-            );
+            if arg.starts_with(&all_base) {
+                // The URL's own archive wins over --base.
+                let run = sb.run(&["--json", "--print", "-v", "--base", other, &arg]);
+                assert_eq!(run.in_reply_to(), SEED_ID, "{arg}");
+                assert!(
+                    run.stderr.contains("using the cached copy") && !run.stderr.contains("GET "),
+                    "{}",
+                    run.stderr
+                );
+            } else {
+                sb.run(&["--print", "--offline", "--base", other, &arg])
+                    .fails(3, &["not in the cache"]);
+            }
         }
+        let https = all_base.replacen("http://", "https://", 1);
+        sb.run(&["--print", "--offline", "--base", &https, SEED_ID])
+            .fails(3, &["not in the cache"]);
+        // Found from the host's root under /all/: cached for the root.
+        assert_eq!(
+            sb.run(&["--json", "--print", "--offline", "--base", &root, PLUS_ID])
+                .in_reply_to(),
+            PLUS_ID
+        );
+        sb.run(&["--print", "--offline", "--base", &all_base, PLUS_ID])
+            .fails(3, &["not in the cache"]);
         assert_eq!(
             sb.run(&[
                 "--json",

@@ -659,3 +659,139 @@ fn nested_rfc822_in_multipart() {
     }
     run_case(raw.to_vec()).unwrap();
 }
+
+/// The forms of a MESSAGE argument (and of the URLs an archive redirects
+/// to): `ID`, `<ID>`, `id:`/`mid:` prefixes, public-inbox URLs, with any
+/// Unicode, percent-escapes cut short and characters where a prefix ends.
+fn message_id_argument() -> impl Strategy<Value = String> {
+    let text = prop_oneof![
+        any::<String>(),
+        "[a-zA-Z0-9.%/+_<>:-]{0,12}@[a-z0-9.%-]{0,10}",
+        "\\PC{0,8}@?\\PC{0,8}",
+        "[\\x00-\\x7f]{0,16}",
+    ];
+    let prefix = prop::sample::select(vec![
+        "",
+        "id:",
+        "mid:",
+        "MID:",
+        "<",
+        " <",
+        "i",
+        "mi",
+        "https://lore.kernel.org/all/",
+        "http://127.0.0.1:1/x/",
+        "https://msgid.link/",
+        "HTTPS://Host/",
+        "https://lore.kernel.org/r/",
+        "http://",
+        "https:///",
+    ]);
+    let suffix = prop::sample::select(vec![
+        "",
+        ">",
+        "/",
+        "/raw",
+        "/T/#u",
+        "/t.mbox.gz",
+        "?x=1",
+        "%",
+        "%4",
+        "%40",
+        "%E2%82",
+        "%C3",
+    ]);
+    (prefix, text, suffix).prop_map(|(p, t, s)| format!("{p}{t}{s}"))
+}
+
+/// Everything a MESSAGE argument goes through before the network: no
+/// panic, a fetch URL that stays one well-formed URL, ids that survive
+/// public-inbox's escaping, draft names that stay in their directory.
+#[test]
+fn message_id_arguments_never_panic() {
+    use ksreply::source::{self, remote, Input};
+    let mut runner = TestRunner::new(config());
+    runner
+        .run(&message_id_argument(), |arg| {
+            let _ = message::msgid::normalize_arg(&arg);
+            let _ = source::split_url(&arg);
+            let _ = remote::normalize_base(&arg);
+            let (id, url) = match source::classify(&arg) {
+                Input::MessageId { id, url } => (id, url),
+                _ => return Ok(()),
+            };
+            let _ = message::msgid::is_valid(&id);
+            prop_assert_eq!(source::percent_decode(&source::escape_id(&id)), id.clone());
+            let opts = remote::RemoteOptions {
+                url,
+                ..Default::default()
+            };
+            let target = remote::resolve(&id, &opts).map_err(|e| TestCaseError::fail(e.msg))?;
+            // The path (the host is the user's own text).
+            let u = target.url();
+            let path = u
+                .split_once("://")
+                .and_then(|(_, r)| r.split_once('/'))
+                .map_or("", |(_, p)| p);
+            prop_assert!(
+                path.is_ascii() && !path.contains(|c: char| c.is_ascii_whitespace() || c.is_ascii_control()),
+                "{u:?}"
+            );
+            let name = ksreply::draft::file_name_for(Some(&id));
+            prop_assert!(
+                !name.starts_with('.') && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+                "{name:?}"
+            );
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// A rendered draft, as the user's editor may leave it: the drafts of the
+/// seeds, mutated. Parsing it back must not panic, and what it parses to
+/// must render to a draft that parses back to the same recipients and
+/// threading (what is sent is what the draft says).
+#[test]
+fn edited_drafts_parse_back() {
+    install_recording_hook();
+    let seeds = seeds();
+    let strategy = (at(), prop::collection::vec(mutation(), 0..4));
+    let mut runner = TestRunner::new(config());
+    runner
+        .run(&strategy, |(which, mutations)| {
+            let (_, data) = &seeds[which.index(seeds.len())];
+            let Ok(mail) = message::parse(data) else { return Ok(()) };
+            let mut input = Draft::from(&reply::build(&mail, &reply::Options::default())).render();
+            for m in &mutations {
+                apply(&mut input, m);
+            }
+            let Ok(first) = Draft::parse(&input) else { return Ok(()) };
+            let rendered = first.render();
+            let again = Draft::parse(&rendered).map_err(|e| {
+                TestCaseError::fail(format!("{mutations:?}: the re-rendered draft does not parse: {e}"))
+            })?;
+            let emails = |v: &[ksreply::message::address::Addr]| {
+                v.iter()
+                    .filter(|a| a.is_plausible())
+                    .map(|a| a.email.clone())
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(emails(&again.to), emails(&first.to), "To, {:?}", mutations);
+            prop_assert_eq!(emails(&again.cc), emails(&first.cc), "Cc, {:?}", mutations);
+            prop_assert_eq!(emails(&again.bcc), emails(&first.bcc), "Bcc, {:?}", mutations);
+            let valid = |v: &[String]| {
+                v.iter()
+                    .filter(|i| message::msgid::is_valid(i))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            prop_assert_eq!(valid(&again.references), valid(&first.references));
+            prop_assert_eq!(
+                again.in_reply_to.clone().filter(|i| message::msgid::is_valid(i)),
+                first.in_reply_to.clone().filter(|i| message::msgid::is_valid(i))
+            );
+            prop_assert_eq!(again.envelope_recipients(), first.envelope_recipients());
+            Ok(())
+        })
+        .unwrap();
+}

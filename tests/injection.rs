@@ -163,14 +163,17 @@ fn drafts_never_gain_a_header() {
     }
 }
 
+/// 10,000 References are trimmed as RFC 5322 allows: the root and the
+/// newest ids, in order, 200 in all (reply::threading::MAX_REFERENCES).
 #[test]
-fn ten_thousand_references_are_kept_in_order() {
+fn ten_thousand_references_keep_the_root_and_the_newest() {
     let t = Tmp::new("refs");
     let (_, raw) = hostile().into_iter().find(|(n, _)| n.starts_with("10,000")).unwrap();
     let o = ksreply(&t, &["--print", "-"], &raw, "");
     let back = ksreply::draft::Draft::parse(&o.stdout).unwrap();
-    assert_eq!(back.references.len(), 10_001);
+    assert_eq!(back.references.len(), 200);
     assert_eq!(back.references.first().map(String::as_str), Some("ref0@example.org"));
+    assert_eq!(back.references[198], "ref9999@example.org");
     assert_eq!(back.references.last().map(String::as_str), Some("many@example.org"));
 }
 

@@ -323,28 +323,61 @@ pub fn trim_separator_newline(msg: &[u8]) -> &[u8] {
 }
 
 /// The Message-ID of a raw message by a quick scan of its header block,
-/// without a full parse (used to pick one message out of a large mbox).
+/// without a full parse (used to pick one message out of a large mbox):
+/// the first id of its first Message-ID field.
 pub fn quick_message_id(msg: &[u8]) -> Option<String> {
+    let mut first = None;
+    scan_header(msg, b"message-id", |v| {
+        first = Some(v);
+        false
+    });
+    first.and_then(|v| super::msgid::extract_first(&v))
+}
+
+/// The first id of every Message-ID field, in order. public-inbox adds a
+/// second field with an id of its own making when it stores a message
+/// whose Message-ID it already has (with other content).
+pub fn message_ids(msg: &[u8]) -> Vec<String> {
+    let mut ids = Vec::new();
+    scan_header(msg, b"message-id", |v| {
+        ids.extend(super::msgid::extract_first(&v));
+        true
+    });
+    ids
+}
+
+/// The first value of the header field `name` (lower case, without the
+/// colon), unfolded, by the same quick scan.
+pub fn quick_header(msg: &[u8], name: &[u8]) -> Option<String> {
+    let mut first = None;
+    scan_header(msg, name, |v| {
+        first = Some(v);
+        false
+    });
+    first
+}
+
+/// Hand each value of the field `name` (unfolded) to `f` until it returns
+/// false. Only the header block is read.
+fn scan_header(msg: &[u8], name: &[u8], mut f: impl FnMut(String) -> bool) {
     let header_end = memmem::find(msg, b"\n\n")
         .or_else(|| memmem::find(msg, b"\r\n\r\n"))
         .unwrap_or(msg.len());
-    let headers = &msg[..header_end];
-    let mut lines = headers.split(|&b| b == b'\n').peekable();
+    let mut lines = msg[..header_end].split(|&b| b == b'\n').peekable();
     while let Some(line) = lines.next() {
-        if line.len() >= 11 && line[..11].eq_ignore_ascii_case(b"message-id:") {
-            let mut value = String::from_utf8_lossy(&line[11..]).into_owned();
-            while let Some(next) = lines.peek() {
-                if next.first().is_some_and(|b| *b == b' ' || *b == b'\t') {
-                    value.push_str(&String::from_utf8_lossy(next));
-                    lines.next();
-                } else {
-                    break;
-                }
-            }
-            return super::msgid::extract_first(&value);
+        let named =
+            line.len() > name.len() && line[name.len()] == b':' && line[..name.len()].eq_ignore_ascii_case(name);
+        if !named {
+            continue;
+        }
+        let mut value = String::from_utf8_lossy(&line[name.len() + 1..]).into_owned();
+        while let Some(next) = lines.next_if(|l| l.first().is_some_and(|b| *b == b' ' || *b == b'\t')) {
+            value.push_str(&String::from_utf8_lossy(next));
+        }
+        if !f(value) {
+            return;
         }
     }
-    None
 }
 
 #[cfg(test)]

@@ -60,7 +60,9 @@ pub fn extract_first(raw: &str) -> Option<String> {
 pub fn normalize_arg(arg: &str) -> String {
     let mut s = arg.trim();
     for prefix in ["id:", "mid:"] {
-        if s.len() > prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
+        // `get`: the argument is any text, and byte `prefix.len()` may fall
+        // inside a multi-byte character (`a€@x`).
+        if s.len() > prefix.len() && s.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix)) {
             s = &s[prefix.len()..];
             break;
         }
@@ -115,5 +117,11 @@ mod tests {
         for s in ["<a@b>", "id:a@b", "mid:a@b", " a@b ", "id:<a@b>", "MID:a@b"] {
             assert_eq!(normalize_arg(s), "a@b", "{s}");
         }
+        // Multi-byte characters where a prefix would end: no panic.
+        for s in ["a€@x", "ab€@x", "€", "i€", "mi€:x@y", "<€>"] {
+            let _ = normalize_arg(s);
+        }
+        assert_eq!(normalize_arg("a€@x"), "a€@x");
+        assert_eq!(normalize_arg("id:a€@x"), "a€@x");
     }
 }

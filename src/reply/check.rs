@@ -419,6 +419,154 @@ fn normalize(s: &str) -> String {
     lines.join("\n")
 }
 
+/// Look-alike domains among the recipients (rule `mixed-script-domain`):
+/// a domain label that mixes scripts (`exаmple.org` with a Cyrillic `а`),
+/// or a label written wholly in Cyrillic or Greek letters that look like
+/// Latin ones in a domain that also has Latin labels (`аррӏе.com`).
+/// Punycode (`xn--`) labels are decoded first. Mixing Han with Hiragana,
+/// Katakana, Hangul or Bopomofo is how Japanese, Korean and Chinese are
+/// written, and is fine. The warning names the address as written and its
+/// decoded form; control characters are not shown.
+pub fn mixed_script_domains(addrs: &[crate::message::address::Addr]) -> Vec<Warning> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for a in addrs {
+        let Some((_, domain)) = a.email.rsplit_once('@') else {
+            continue;
+        };
+        let key = domain.to_lowercase();
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let (unicode, _) = idna::domain_to_unicode(&key);
+        let labels: Vec<&str> = unicode.split('.').filter(|l| !l.is_empty()).collect();
+        let has_latin_label = labels.iter().any(|l| scripts_of(l) == [Script::Latin]);
+        let shown = |s: &str| s.chars().filter(|c| !c.is_control()).collect::<String>();
+        let what = if unicode == key {
+            format!("<{}>", shown(&a.email))
+        } else {
+            format!("<{}> ({})", shown(&a.email), shown(&unicode))
+        };
+        for label in &labels {
+            let scripts = scripts_of(label);
+            let mixed = scripts.len() > 1 && !is_cjk_mix(&scripts);
+            let lookalike = has_latin_label
+                && matches!(scripts.as_slice(), [Script::Cyrillic | Script::Greek])
+                && label
+                    .chars()
+                    .all(|c| !c.is_alphabetic() || LATIN_LOOKALIKES.contains(c));
+            if mixed || lookalike {
+                let names: Vec<&str> = scripts.iter().map(|s| s.name()).collect();
+                let message = if mixed {
+                    format!(
+                        "{what}: the domain mixes {} letters: a look-alike of another domain?",
+                        names.join(" and ")
+                    )
+                } else {
+                    format!(
+                        "{what}: the domain has {} letters that look Latin: a look-alike of another domain?",
+                        names[0]
+                    )
+                };
+                out.push(Warning {
+                    line: None,
+                    rule: "mixed-script-domain",
+                    message,
+                });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Cyrillic and Greek letters that look like Latin ones.
+const LATIN_LOOKALIKES: &str = "аеорсухіјѕԁԛԝһӏьвкмнтАВЕКМНОРСТУХІЈЅԌԚԜαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Script {
+    Latin,
+    Greek,
+    Cyrillic,
+    Armenian,
+    Hebrew,
+    Arabic,
+    Indic,
+    Thai,
+    Georgian,
+    Hangul,
+    Hiragana,
+    Katakana,
+    Bopomofo,
+    Han,
+    Other,
+}
+
+impl Script {
+    fn name(self) -> &'static str {
+        match self {
+            Script::Latin => "Latin",
+            Script::Greek => "Greek",
+            Script::Cyrillic => "Cyrillic",
+            Script::Armenian => "Armenian",
+            Script::Hebrew => "Hebrew",
+            Script::Arabic => "Arabic",
+            Script::Indic => "Indic",
+            Script::Thai => "Thai",
+            Script::Georgian => "Georgian",
+            Script::Hangul => "Hangul",
+            Script::Hiragana => "Hiragana",
+            Script::Katakana => "Katakana",
+            Script::Bopomofo => "Bopomofo",
+            Script::Han => "Han",
+            Script::Other => "other",
+        }
+    }
+}
+
+/// The scripts of a label's letters, sorted, each once; digits, `-` and
+/// marks belong to none. Block ranges, enough for the scripts look-alike
+/// domains are made of.
+fn scripts_of(label: &str) -> Vec<Script> {
+    let mut out: Vec<Script> = label
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .map(|c| match c as u32 {
+            0x41..=0x5a | 0x61..=0x7a | 0xc0..=0x24f | 0x1e00..=0x1eff | 0x2c60..=0x2c7f | 0xa720..=0xa7ff => {
+                Script::Latin
+            }
+            0x370..=0x3ff | 0x1f00..=0x1fff => Script::Greek,
+            0x400..=0x52f | 0x1c80..=0x1c8f | 0x2de0..=0x2dff | 0xa640..=0xa69f => Script::Cyrillic,
+            0x530..=0x58f => Script::Armenian,
+            0x590..=0x5ff => Script::Hebrew,
+            0x600..=0x6ff | 0x750..=0x77f | 0x8a0..=0x8ff => Script::Arabic,
+            0x900..=0xdff => Script::Indic,
+            0xe00..=0xe7f => Script::Thai,
+            0x10a0..=0x10ff => Script::Georgian,
+            0x1100..=0x11ff | 0x3130..=0x318f | 0xac00..=0xd7af => Script::Hangul,
+            0x3040..=0x309f => Script::Hiragana,
+            0x30a0..=0x30ff | 0x31f0..=0x31ff => Script::Katakana,
+            0x3100..=0x312f | 0x31a0..=0x31bf => Script::Bopomofo,
+            0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xf900..=0xfaff | 0x20000..=0x3ffff => Script::Han,
+            _ => Script::Other,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Han with the scripts written alongside it (Japanese, Korean, Chinese).
+fn is_cjk_mix(scripts: &[Script]) -> bool {
+    scripts.contains(&Script::Han)
+        && scripts.iter().all(|s| {
+            matches!(
+                s,
+                Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,5 +603,47 @@ mod tests {
         assert_eq!(key(">>> x", 1), Some((2, "x".into())));
         assert_eq!(key("> > x", 0), Some((2, "x".into())));
         assert_eq!(key(">", 1), None);
+    }
+
+    #[test]
+    fn look_alike_domains() {
+        use crate::message::address::Addr;
+        let warn = |emails: &[&str]| {
+            let addrs: Vec<Addr> = emails.iter().map(|e| Addr::new(None, e)).collect();
+            mixed_script_domains(&addrs)
+        };
+        // Ordinary domains, IDNs in one script, CJK as it is written.
+        assert!(warn(&[
+            "greg@kroah.com",
+            "a@m\u{fc}nchen.de",
+            "b@xn--mnchen-3ya.de",
+            "c@\u{43f}\u{440}\u{438}\u{43c}\u{435}\u{440}.\u{440}\u{444}",
+            "d@\u{4f8b}\u{3048}.jp",
+            "e@\u{d55c}\u{ad6d}\u{c5b4}.kr",
+            "f@123-x.org",
+        ])
+        .is_empty());
+        // A Cyrillic a in a Latin name, written as it is or as punycode.
+        let w = warn(&["list@ex\u{430}mple.org"]);
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].rule, "mixed-script-domain");
+        assert!(w[0].message.contains("mixes Latin and Cyrillic"), "{}", w[0].message);
+        let puny = idna::domain_to_ascii("ex\u{430}mple.org").unwrap();
+        let w = warn(&[&format!("list@{puny}")]);
+        assert_eq!(w.len(), 1, "{puny}");
+        assert!(w[0].message.contains("ex\u{430}mple.org"), "{}", w[0].message);
+        // Wholly Cyrillic letters that read as Latin, next to a Latin TLD.
+        let w = warn(&["x@\u{430}\u{440}\u{440}\u{4cf}\u{435}.com"]);
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].message.contains("Cyrillic letters that look Latin"),
+            "{}",
+            w[0].message
+        );
+        // Once a domain; each bad domain once.
+        assert_eq!(
+            warn(&["a@ex\u{430}mple.org", "b@EX\u{410}MPLE.org", "c@g\u{3bf}\u{3bf}gle.com"]).len(),
+            2
+        );
     }
 }

@@ -110,12 +110,28 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
         )),
         _ => {}
     }
-    for id in threading
+    let dropped: Vec<&String> = threading
         .dropped
         .iter()
         .filter(|d| Some(*d) != mail.message_id.as_ref())
-    {
+        .collect();
+    // A hostile message can carry thousands: name a few.
+    const NAMED: usize = 5;
+    for id in dropped.iter().take(NAMED) {
         warnings.push(format!("malformed id <{id}> dropped from References"));
+    }
+    if dropped.len() > NAMED {
+        warnings.push(format!(
+            "{} more malformed ids dropped from References",
+            dropped.len() - NAMED
+        ));
+    }
+    if threading.trimmed > 0 {
+        rcpt.notes.push(format!(
+            "References trimmed to its first and last {} ids ({} left out)",
+            threading::MAX_REFERENCES - 1,
+            threading.trimmed
+        ));
     }
 
     Reply {

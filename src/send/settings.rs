@@ -154,6 +154,10 @@ pub struct SmtpSettings {
     /// Accept any server certificate. Only ever set from the explicitly
     /// named command-line override; never from configuration.
     pub insecure_skip_tls_verify_for_testing: bool,
+    /// `ksreply.allowPlaintextAuth`: send the password over an unencrypted
+    /// connection to a server that is not on a loopback address. Off by
+    /// default (git send-email does it silently).
+    pub allow_plaintext_auth: bool,
     pub timeout: Duration,
     pub envelope_sender: EnvelopeSender,
 }
@@ -171,6 +175,7 @@ impl SmtpSettings {
             domain: None,
             cert_path: None,
             insecure_skip_tls_verify_for_testing: false,
+            allow_plaintext_auth: false,
             timeout: DEFAULT_TIMEOUT,
             envelope_sender: EnvelopeSender::Unset,
         }
@@ -201,6 +206,7 @@ impl fmt::Debug for SmtpSettings {
                 "insecure_skip_tls_verify_for_testing",
                 &self.insecure_skip_tls_verify_for_testing,
             )
+            .field("allow_plaintext_auth", &self.allow_plaintext_auth)
             .field("timeout", &self.timeout)
             .field("envelope_sender", &self.envelope_sender)
             .finish()
@@ -445,6 +451,7 @@ fn transport_with_fallback(
             .filter(|d| !d.is_empty()),
         cert_path,
         insecure_skip_tls_verify_for_testing: ov.insecure_skip_tls_verify_for_testing,
+        allow_plaintext_auth: cfg.get_bool("ksreply.allowPlaintextAuth")?.unwrap_or(false),
         timeout: ov.timeout.unwrap_or(DEFAULT_TIMEOUT),
         envelope_sender,
     }))

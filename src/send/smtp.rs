@@ -28,6 +28,7 @@ use crate::error::{Error, Result};
 /// Recipients are bare addresses (`Name <addr>` is accepted and reduced to
 /// the address); Bcc recipients belong here and not in the message.
 pub fn send_smtp(s: &SmtpSettings, envelope_from: &str, recipients: &[String], message: &[u8]) -> Result<()> {
+    check_plaintext_auth(s)?;
     let envelope = build_envelope(s.envelope_sender.for_smtp(envelope_from), recipients)?;
     let body = wire_body(message);
     let tls = tls_parameters(s)?;
@@ -40,6 +41,38 @@ pub fn send_smtp(s: &SmtpSettings, envelope_from: &str, recipients: &[String], m
         e.msg = redact(&e.msg, &secrets);
         e
     })
+}
+
+/// A password (or XOAUTH2 token) is never sent in plain text over a
+/// network: with `smtpUser` set and no `smtpEncryption`, sending is refused
+/// before connecting, unless the server is this machine (a loopback
+/// address or `localhost`) or the user opted in with
+/// `ksreply.allowPlaintextAuth`. git send-email sends it silently.
+fn check_plaintext_auth(s: &SmtpSettings) -> Result<()> {
+    let Some(user) = &s.user else { return Ok(()) };
+    if s.encryption != Encryption::None || s.allow_plaintext_auth || is_loopback(&s.server) {
+        return Ok(());
+    }
+    Err(Error::send(format!(
+        "not sending the SMTP password for {user} to {} over an unencrypted connection: set \
+         sendemail.smtpEncryption (tls for STARTTLS, ssl for implicit TLS), or git config \
+         ksreply.allowPlaintextAuth true if this network is trusted",
+        s.host_port()
+    )))
+}
+
+/// The server name is a loopback address (`127.0.0.0/8`, `::1`, also
+/// IPv4-mapped) or `localhost`: what is said on the connection never
+/// crosses a network. Decided on the name as configured, never on a DNS
+/// answer, which a network attacker controls.
+pub(crate) fn is_loopback(server: &str) -> bool {
+    let name = server.trim();
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// The steps of an SMTP session, for saying where it failed.
@@ -70,7 +103,10 @@ fn deliver(
     } else {
         None
     };
-    let mut conn = SmtpConnection::connect((s.server.as_str(), s.port), Some(s.timeout), &hello, wrapper, None)
+    // `--timeout 0`: no limit, as for fetching (a zero socket timeout is an
+    // error in std).
+    let timeout = Some(s.timeout).filter(|t| !t.is_zero());
+    let mut conn = SmtpConnection::connect((s.server.as_str(), s.port), timeout, &hello, wrapper, None)
         .map_err(|e| fail(s, Step::Connect, &e))?;
 
     match session(s, tls, &hello, &mut conn, envelope, body, secrets) {
@@ -200,14 +236,23 @@ fn authenticate(s: &SmtpSettings, conn: &mut SmtpConnection, user: &str, secrets
         Err(e) => {
             // Only a definite "no" from the server says the credentials are
             // wrong; a dropped connection or a 4xx says nothing about them.
-            if e.is_permanent() {
-                if let Some(c) = &cred {
+            // And only an answer nobody on the network could have written:
+            // from inside TLS (the patched lettre fails a STARTTLS upgrade
+            // with bytes buffered before it, see vendor/lettre), or from
+            // this machine. A forged 535 must not erase a stored password.
+            let trusted = conn.is_encrypted() || is_loopback(&s.server);
+            let mut err = fail(s, Step::Auth(&username), &e);
+            if let (true, Some(c)) = (e.is_permanent(), &cred) {
+                if trusted {
                     if let Err(e) = credential::reject(c) {
                         crate::output::warn(&e.to_string());
                     }
+                } else {
+                    err.msg
+                        .push_str(" (the stored credential is kept: the answer came unencrypted)");
                 }
             }
-            Err(fail(s, Step::Auth(&username), &e))
+            Err(err)
         }
     }
 }
@@ -340,12 +385,11 @@ fn build_envelope(from: &str, recipients: &[String]) -> Result<Envelope> {
     };
     let from = parse(from, "envelope sender")?;
     let mut to: Vec<Address> = Vec::new();
+    // A set: linear for 100,000 recipients.
+    let mut seen = std::collections::HashSet::new();
     for r in recipients {
         let a = parse(r, "recipient")?;
-        if !to
-            .iter()
-            .any(|t| t.to_string().eq_ignore_ascii_case(AsRef::<str>::as_ref(&a)))
-        {
+        if seen.insert(AsRef::<str>::as_ref(&a).to_ascii_lowercase()) {
             to.push(a);
         }
     }
@@ -558,6 +602,58 @@ mod tests {
         assert!(build_envelope("me@example.org", &[]).is_err());
         let err = build_envelope("me@example.org", &["not an address".into()]).unwrap_err();
         assert!(err.msg.contains("not an address"), "{err}");
+    }
+
+    #[test]
+    fn loopback_names() {
+        for n in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "[::1]",
+            "::ffff:127.0.0.1",
+            "localhost",
+            "LocalHost ",
+        ] {
+            assert!(is_loopback(n), "{n}");
+        }
+        for n in [
+            "192.0.2.1",
+            "::ffff:192.0.2.1",
+            "example.org",
+            "localhost.example.org",
+            "127.0.0.1.nip.io",
+            "",
+        ] {
+            assert!(!is_loopback(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn password_never_in_plain_text_over_a_network() {
+        let mut s = SmtpSettings::new("203.0.113.1", 25);
+        s.user = Some("alice".into());
+        let e = send_smtp(&s, "me@example.org", &["you@example.org".into()], b"Subject: x\n\nx\n").unwrap_err();
+        assert_eq!(e.kind, crate::error::Kind::Send);
+        assert!(
+            e.msg
+                .starts_with("not sending the SMTP password for alice to 203.0.113.1:25"),
+            "{e}"
+        );
+        assert!(e.msg.contains("ksreply.allowPlaintextAuth"), "{e}");
+        assert!(check_plaintext_auth(&s).is_err());
+        // Encrypted, opted in, local, or no user: allowed.
+        for change in [
+            |s: &mut SmtpSettings| s.encryption = Encryption::StartTls,
+            |s: &mut SmtpSettings| s.encryption = Encryption::ImplicitTls,
+            |s: &mut SmtpSettings| s.allow_plaintext_auth = true,
+            |s: &mut SmtpSettings| s.server = "127.0.0.1".into(),
+            |s: &mut SmtpSettings| s.user = None,
+        ] {
+            let mut t = s.clone();
+            change(&mut t);
+            assert!(check_plaintext_auth(&t).is_ok(), "{t:?}");
+        }
     }
 
     #[test]

@@ -15,8 +15,8 @@
 //!
 //! | constant | value | what |
 //! | --- | --- | --- |
-//! | [`MAX_MESSAGE`] | 64 MiB | one message (after un-gzipping, before MIME decoding); `ksreply.maxMessageSize` overrides, `0` = no limit |
-//! | [`MAX_INPUT`] | 512 MiB | data held in memory whole: a fetched `/raw` or `t.mbox.gz`, `--plain-text` input |
+//! | [`MAX_MESSAGE`] | 64 MiB | one message (after un-gzipping, before MIME decoding); `ksreply.maxMessageSize` overrides, `0` = no limit. Also what is read whole: a fetched `/raw` and `--plain-text` input, un-gzipped; un-gzipping stops there |
+//! | [`MAX_THREAD`] | 512 MiB | a fetched `t.mbox.gz` un-gzipped, which is streamed, never held whole |
 
 use crate::config::GitConfig;
 use crate::error::{Error, Result};
@@ -26,10 +26,10 @@ use flate2::bufread::MultiGzDecoder;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-/// Upper bound on what is read into memory whole (after decompression):
-/// fetched data and `--plain-text` input. Files and standard input are
-/// streamed instead (see [`load`]).
-pub const MAX_INPUT: u64 = 512 * 1024 * 1024;
+/// Upper bound on a fetched thread (`t.mbox.gz`) once un-gzipped. It is
+/// streamed one message at a time, never held whole; the bound stops a
+/// small gzip bomb from costing minutes of decompression.
+pub const MAX_THREAD: u64 = 512 * 1024 * 1024;
 
 /// Upper bound on one message, the default of `ksreply.maxMessageSize`.
 /// Real mail is far smaller (lore refuses messages over a few MiB); the
@@ -95,17 +95,19 @@ fn too_large(limits: &Limits) -> Error {
     ))
 }
 
+/// A whole file (`--plain-text`), un-gzipped, at most [`MAX_MESSAGE`].
 pub fn read_path(path: &Path) -> Result<Vec<u8>> {
     let f = std::fs::File::open(path)
         .map_err(|e| Error::input(format!("cannot read {}: {}", path.display(), io_reason(&e))))?;
     if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
         return Err(Error::input(format!("cannot read {}: is a directory", path.display())));
     }
-    read_all(f).map_err(|e| e.context(path.display()))
+    read_all(f, MAX_MESSAGE as u64).map_err(|e| e.context(path.display()))
 }
 
+/// All of standard input (`--plain-text -`), un-gzipped, at most [`MAX_MESSAGE`].
 pub fn read_stdin() -> Result<Vec<u8>> {
-    read_all(std::io::stdin().lock()).map_err(|e| e.context("standard input"))
+    read_all(std::io::stdin().lock(), MAX_MESSAGE as u64).map_err(|e| e.context("standard input"))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -116,24 +118,90 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
-/// Read everything, transparently un-gzipping.
-pub fn read_all(r: impl Read) -> Result<Vec<u8>> {
+/// Read everything, transparently un-gzipping, up to `limit` bytes (after
+/// un-gzipping). Reading and un-gzipping stop one byte past the limit: a
+/// gzip bomb costs `limit`, not what it would expand to.
+pub fn read_all(r: impl Read, limit: u64) -> Result<Vec<u8>> {
+    let mut r = BufReader::with_capacity(64 * 1024, r);
+    let gzip = starts_with_gzip(&mut r)?;
     let mut data = Vec::new();
-    r.take(MAX_INPUT + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| Error::input(format!("read failed: {}", io_reason(&e))))?;
-    if data.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        MultiGzDecoder::new(&data[..])
-            .take(MAX_INPUT + 1)
-            .read_to_end(&mut out)
-            .map_err(|e| Error::input(format!("bad gzip data: {e}")))?;
-        data = out;
-    }
-    if data.len() as u64 > MAX_INPUT {
-        return Err(Error::input(format!("input larger than {} MiB", MAX_INPUT >> 20)));
+    let read = if gzip {
+        MultiGzDecoder::new(r).take(limit + 1).read_to_end(&mut data)
+    } else {
+        r.take(limit + 1).read_to_end(&mut data)
+    };
+    read.map_err(|e| match gzip {
+        true => Error::input(format!("bad gzip data: {e}")),
+        false => Error::input(format!("read failed: {}", io_reason(&e))),
+    })?;
+    if data.len() as u64 > limit {
+        return Err(Error::input(format!(
+            "input larger than {}{}",
+            crate::text::human_size(limit),
+            if gzip { " un-gzipped" } else { "" }
+        )));
     }
     Ok(data)
+}
+
+/// Peek at the first bytes: gzip's magic number?
+fn starts_with_gzip(r: &mut impl BufRead) -> Result<bool> {
+    loop {
+        match r.fill_buf() {
+            Ok(b) => return Ok(b.starts_with(&[0x1f, 0x8b])),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Error::input(format!("read failed: {}", io_reason(&e)))),
+        }
+    }
+}
+
+/// Find the message with Message-ID `id` in a gzip-compressed mbox held
+/// in memory (a fetched `t.mbox.gz`): its own (first) Message-ID, which
+/// is `id` unless public-inbox gave it `id` in a second field. Streamed,
+/// one message at a time; an error when the data is not valid gzip or
+/// un-gzips to more than `limit` bytes before the message is found.
+pub fn gzip_mbox_find(data: &[u8], id: &str, limit: u64) -> Result<Option<String>> {
+    let which = Pick::Id(id);
+    let chooser = Chooser::new(&which, &Limits::default());
+    let mut found = None;
+    mbox::stream(Capped::new(MultiGzDecoder::new(data), limit), MAX_MESSAGE, |ev| {
+        let m: &[u8] = match ev {
+            Event::Message(m) | Event::TooLarge(m) => m,
+            Event::Whole(m) => m,
+        };
+        found = chooser.wanted_in(m);
+        Ok::<_, std::io::Error>(if found.is_some() { Flow::Stop } else { Flow::Continue })
+    })
+    .map_err(|e| Error::input(format!("bad gzip data: {e}")))?;
+    Ok(found)
+}
+
+/// A reader that fails once more than `limit` bytes were read from it.
+struct Capped<R> {
+    inner: R,
+    limit: u64,
+    left: u64,
+}
+
+impl<R> Capped<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        Capped {
+            inner,
+            limit,
+            left: limit,
+        }
+    }
+}
+
+impl<R: Read> Read for Capped<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.left = self.left.checked_sub(n as u64).ok_or_else(|| {
+            let limit = crate::text::human_size(self.limit);
+            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("more than {limit} un-gzipped"))
+        })?;
+        Ok(n)
+    }
 }
 
 /// Which message of a mailbox to take.
@@ -164,19 +232,17 @@ pub fn load_stdin(which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
 /// documentation.
 pub fn load(r: impl Read, which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
     let mut r = BufReader::with_capacity(READ_BUFFER, r);
-    let gzip = loop {
-        match r.fill_buf() {
-            Ok(b) => break b.starts_with(&[0x1f, 0x8b]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::input(format!("read failed: {}", io_reason(&e)))),
-        }
-    };
-    let mut chooser = Chooser::new(which, limits);
-    let result = if gzip {
-        mbox::stream(MultiGzDecoder::new(r), limits.max_message, |ev| chooser.offer(ev))
+    if starts_with_gzip(&mut r)? {
+        choose(MultiGzDecoder::new(r), true, which, limits)
     } else {
-        mbox::stream(r, limits.max_message, |ev| chooser.offer(ev))
-    };
+        choose(r, false, which, limits)
+    }
+}
+
+/// [`load`] from data already un-gzipped if `gzip` says it was gzip.
+fn choose(r: impl Read, gzip: bool, which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
+    let mut chooser = Chooser::new(which, limits);
+    let result = mbox::stream(r, limits.max_message, |ev| chooser.offer(ev));
     let is_mbox = result.map_err(|e| match e {
         LoadError::Io(e) if gzip => Error::input(format!("bad gzip data: {e}")),
         LoadError::Io(e) => Error::input(format!("read failed: {}", io_reason(&e))),
@@ -191,8 +257,13 @@ pub fn pick(data: &[u8], which: &Pick) -> Result<Vec<u8>> {
     pick_with(data, which, &Limits::default())
 }
 
-/// [`pick`] with explicit limits.
+/// [`pick`] with explicit limits. Gzip data (a fetched `t.mbox.gz`) is
+/// un-gzipped as a stream, one message at a time in memory, at most
+/// [`MAX_THREAD`] in all.
 pub fn pick_with(data: &[u8], which: &Pick, limits: &Limits) -> Result<Vec<u8>> {
+    if data.starts_with(&[0x1f, 0x8b]) {
+        return choose(Capped::new(MultiGzDecoder::new(data), MAX_THREAD), true, which, limits);
+    }
     let mut chooser = Chooser::new(which, limits);
     let is_mbox = mbox::looks_like_mbox(data);
     let mut offer = |m: &[u8]| {
@@ -247,9 +318,13 @@ struct Chooser<'a> {
     /// The best candidate so far is a message over the limit.
     chosen_too_large: bool,
     /// For `Pick::Latest`: the newest Date so far. Messages without a
-    /// usable Date rank below every dated one; `>=` makes ties go to the
-    /// later message in the file (archive order: the later arrival).
+    /// usable Date, or dated later than `now` (a sender's Date is theirs
+    /// to choose: 2099 would always win), rank below every other; `>=`
+    /// makes ties go to the later message in the file (archive order: the
+    /// later arrival).
     newest: Option<i64>,
+    /// When the reading started, in seconds since the epoch.
+    now: i64,
 }
 
 impl<'a> Chooser<'a> {
@@ -265,15 +340,27 @@ impl<'a> Chooser<'a> {
             chosen: None,
             chosen_too_large: false,
             newest: None,
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(i64::MAX, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
         }
     }
 
+    /// One of the message's Message-IDs is the id (a public-inbox archive
+    /// also knows a message by the id it added in a second field).
     fn is_wanted_id(&self, msg: &[u8]) -> bool {
-        let Pick::Id(id) = self.which else { return false };
-        // The id's bytes must occur in the message for its Message-ID to
-        // be the id (quick_message_id returns a substring of the header).
-        self.finder.as_ref().is_some_and(|f| f.find(msg).is_some())
-            && mbox::quick_message_id(msg).is_some_and(|m| msgid::same(&m, id))
+        self.wanted_in(msg).is_some()
+    }
+
+    /// The message's own (first) Message-ID when one of its Message-IDs
+    /// is the id wanted.
+    fn wanted_in(&self, msg: &[u8]) -> Option<String> {
+        let Pick::Id(id) = self.which else { return None };
+        // The id's bytes must occur in the message for a Message-ID to be
+        // the id (the ids are substrings of the header): a quick filter.
+        self.finder.as_ref().and_then(|f| f.find(msg))?;
+        let ids = mbox::message_ids(msg);
+        ids.iter().any(|m| msgid::same(m, id)).then(|| ids[0].clone())
     }
 
     fn keep(&mut self, msg: &[u8]) {
@@ -317,7 +404,7 @@ impl<'a> Chooser<'a> {
                     Event::TooLarge(head) => (head, true),
                     Event::Whole(_) => return Ok(Flow::Stop),
                 };
-                let date = date_of(m);
+                let date = date_of(m).filter(|d| *d <= self.now);
                 let have = self.chosen.is_some() || self.chosen_too_large;
                 if !have || date >= self.newest {
                     self.newest = date;
@@ -365,26 +452,10 @@ impl<'a> Chooser<'a> {
 /// scan like [`mbox::quick_message_id`]: a thread can hold hundreds of
 /// messages and only their dates are needed.
 fn date_of(msg: &[u8]) -> Option<i64> {
-    let header_end = memchr::memmem::find(msg, b"\n\n")
-        .or_else(|| memchr::memmem::find(msg, b"\r\n\r\n"))
-        .unwrap_or(msg.len());
-    let mut lines = msg[..header_end].split(|&b| b == b'\n').peekable();
-    while let Some(line) = lines.next() {
-        if line.len() >= 5 && line[..5].eq_ignore_ascii_case(b"date:") {
-            let mut value = String::from_utf8_lossy(&line[5..]).into_owned();
-            while let Some(next) = lines
-                .peek()
-                .filter(|l| l.first().is_some_and(|b| *b == b' ' || *b == b'\t'))
-            {
-                value.push_str(&String::from_utf8_lossy(next));
-                lines.next();
-            }
-            return mail_parser::DateTime::parse_rfc822(value.trim())
-                .filter(|d| d.is_valid())
-                .map(|d| d.to_timestamp());
-        }
-    }
-    None
+    let value = mbox::quick_header(msg, b"date")?;
+    mail_parser::DateTime::parse_rfc822(value.trim())
+        .filter(|d| d.is_valid())
+        .map(|d| d.to_timestamp())
 }
 
 #[cfg(test)]
@@ -416,6 +487,20 @@ mod tests {
             Some("Mon, 13 Sep 2021 12:00:00 +0000"),
             None,
         ]);
+        assert_eq!(latest(&data), "m1@x");
+    }
+
+    #[test]
+    fn latest_is_never_in_the_future() {
+        // A message dated 2099 does not win over today's; among the
+        // future-dated and undated, the later one in the file does.
+        let data = mbox(&[
+            Some("Mon, 13 Sep 2021 10:00:00 +0000"),
+            Some("Thu, 01 Jan 2099 00:00:00 +0000"),
+            Some("Mon, 13 Sep 2021 09:00:00 +0000"),
+        ]);
+        assert_eq!(latest(&data), "m0@x");
+        let data = mbox(&[Some("Thu, 01 Jan 2099 00:00:00 +0000"), None]);
         assert_eq!(latest(&data), "m1@x");
     }
 
@@ -497,6 +582,45 @@ mod tests {
         assert!(load(&data[..], &Pick::Id("m1@x"), &l).is_err());
         assert!(pick_with(&data, &Pick::Id("m1@x"), &l).is_err());
         assert!(pick_with(&data, &Pick::Id("m0@x"), &l).is_ok());
+    }
+
+    fn gzip(data: &[u8]) -> Vec<u8> {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut e, data).unwrap();
+        e.finish().unwrap()
+    }
+
+    #[test]
+    fn gzip_bombs_stop_at_the_limit() {
+        // 64 MiB of zeros in 64 KiB of gzip: refused at a 1 MiB limit,
+        // having un-gzipped only that much (the reader is never drained).
+        let bomb = gzip(&vec![0u8; 64 << 20]);
+        assert!(bomb.len() < 128 * 1024, "{}", bomb.len());
+        let e = read_all(&bomb[..], 1 << 20).unwrap_err();
+        assert_eq!(e.msg, "input larger than 1 MiB un-gzipped");
+        let ok = read_all(&gzip(b"Subject: x\n\nbody\n")[..], 1 << 20).unwrap();
+        assert_eq!(ok, b"Subject: x\n\nbody\n");
+        let e = read_all(&[b'x'; 100][..], 99).unwrap_err();
+        assert_eq!(e.msg, "input larger than 99 bytes");
+        // A thread: the id is found in a stream, within the limit.
+        let thread = gzip(&mbox(&[Some("Mon, 13 Sep 2021 10:00:00 +0000"), None]));
+        assert_eq!(
+            gzip_mbox_find(&thread, "m1@x", 1 << 20).unwrap().as_deref(),
+            Some("m1@x")
+        );
+        assert_eq!(gzip_mbox_find(&thread, "m2@x", 1 << 20).unwrap(), None);
+        let mut big = b"From x\nMessage-ID: <b@x>\n\n".to_vec();
+        big.resize(8 << 20, b'x');
+        let e = gzip_mbox_find(&gzip(&big), "nope@x", 1 << 20).unwrap_err();
+        assert_eq!(e.msg, "bad gzip data: more than 1 MiB un-gzipped");
+        assert!(gzip_mbox_find(b"\x1f\x8bnot gzip", "a@b", 1 << 20).is_err());
+        // A renamed duplicate: found by its second Message-ID.
+        let dup = gzip(b"From x\nMessage-ID: <orig@x>\nMessage-ID: <20210913100000.abc@z>\n\nbody\n");
+        let found = gzip_mbox_find(&dup, "20210913100000.abc@z", 1 << 20).unwrap();
+        assert_eq!(found.as_deref(), Some("orig@x"));
+        // pick_with streams gzip too.
+        let m = pick_with(&thread, &Pick::Id("m1@x"), &Limits::default()).unwrap();
+        assert_eq!(mbox::quick_message_id(&m).as_deref(), Some("m1@x"));
     }
 
     #[test]

@@ -62,11 +62,14 @@ pub struct Client {
 
 impl Client {
     /// A client for one fetch; its deadline starts now.
+    /// `timeout_secs` 0 means no limit, and so does a value too large
+    /// for a deadline (`--timeout 18446744073709551615`).
     pub fn new(timeout_secs: u64, verbose: bool) -> Client {
         let timeout = (timeout_secs > 0).then(|| Duration::from_secs(timeout_secs));
+        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         Client {
-            timeout,
-            deadline: timeout.map(|t| Instant::now() + t),
+            timeout: timeout.filter(|_| deadline.is_some()),
+            deadline,
             verbose,
             agents: Mutex::new(Vec::new()),
             progress: std::io::stderr().is_terminal().then(Progress::start),
@@ -216,7 +219,7 @@ impl Client {
     }
 }
 
-fn is_https(url: &str) -> bool {
+pub(crate) fn is_https(url: &str) -> bool {
     url.get(..6).is_some_and(|s| s.eq_ignore_ascii_case("https:"))
 }
 
@@ -457,6 +460,15 @@ mod tests {
         );
         assert_eq!(join_url(b, "other"), "https://lore.kernel.org/all/a@b/other");
         assert_eq!(join_url("http://h:1", "x"), "http://h:1/x");
+    }
+
+    #[test]
+    fn huge_timeouts_mean_no_limit() {
+        let c = Client::new(u64::MAX, false);
+        assert!(c.deadline.is_none() && c.timeout.is_none());
+        let c = Client::new(30, false);
+        assert_eq!(c.timeout, Some(Duration::from_secs(30)));
+        assert!(c.deadline.is_some());
     }
 
     #[test]

@@ -111,7 +111,14 @@ pub fn split_url(url: &str) -> Option<(String, String)> {
     }
     let mut archive = format!("{}://{}/", scheme.to_ascii_lowercase(), authority.to_ascii_lowercase());
     for s in segs[..i - 1].iter().filter(|s| !s.is_empty()) {
-        archive.push_str(s);
+        // Escaped like an id, but an existing `%XX` stays: the inbox name
+        // is used in URLs and cache keys, never whitespace or raw bytes.
+        for part in s.split('%').enumerate() {
+            if part.0 > 0 {
+                archive.push('%');
+            }
+            archive.push_str(&escape_id(part.1));
+        }
         archive.push('/');
     }
     Some((archive, id))
@@ -242,6 +249,10 @@ mod tests {
         assert_eq!(
             split("https://host/mirror/lore/list/a%2Fb@c/"),
             s("https://host/mirror/lore/list/", "a/b@c")
+        );
+        assert_eq!(
+            split("https://h/my list/\u{e9}t\u{e9}%20x/a@b/"),
+            s("https://h/my%20list/%C3%A9t%C3%A9%20x/", "a@b")
         );
     }
 

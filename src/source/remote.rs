@@ -20,18 +20,27 @@
 //!   request instead of a redirect chain, `ksreply.baseurl` mirrors are
 //!   honoured, and the cache entry is shared with the bare id). lore's `/r/`
 //!   redirector is read as `/all/` for the same reason.
-//! * **Cache keys.** A raw message is keyed by its Message-ID alone: ids are
-//!   globally unique, so `ksreply ID` and `ksreply https://lore.kernel.org/
-//!   LIST/ID/` share the entry. A thread is keyed by (archive, id), because
-//!   an inbox's thread and `/all/`'s thread of the same id differ, and it is
-//!   re-used for [`THREAD_MAX_AGE`] only: threads gain replies, and
-//!   `--thread --latest` must see them. `--offline` takes any age.
+//! * **Cache keys.** Every entry is keyed by the archive it came from
+//!   (scheme, host, port, inbox path) and the id: what one archive served
+//!   is never answered for another, an `http://` fetch never for an
+//!   `https://` one. (Message-IDs are not proof of anything: anyone can
+//!   send a message with anyone's id, and a hostile mirror can serve
+//!   anything under it.) A thread is re-used for [`THREAD_MAX_AGE`] only:
+//!   threads gain replies, and `--thread --latest` must see them.
+//!   `--offline` takes any age.
+//! * **The id is checked.** A message whose Message-ID is not the one
+//!   asked for is an error, and a thread must hold the message. One
+//!   exception, with a warning naming both ids: public-inbox stores a
+//!   second message with an id it already has under an id of its own
+//!   making, which it adds as a second Message-ID field.
 
 use super::cache::{Cache, Lookup};
+use super::file;
 use super::http::{self, Client};
 use super::{escape_id, split_url};
 use crate::error::{Error, Result};
-use crate::message::mbox;
+use crate::message::{mbox, msgid};
+use std::io::Read;
 use std::time::Duration;
 
 /// The archive when neither `--base` nor `ksreply.baseurl` names one.
@@ -90,13 +99,17 @@ impl Target {
         path.find('/').is_some_and(|i| &path[i..] == "/")
     }
 
-    /// (kind, archive, id) of the cache entry; see the module comment.
-    fn cache_key(&self) -> (&'static str, &str, &str) {
-        if self.thread {
-            ("thread", &self.archive, &self.id)
-        } else {
-            ("raw", "", &self.id)
-        }
+    /// (kind, archive, id) of the cache entry; see the module comment. The
+    /// archive is its origin and inbox path, the default port left out.
+    fn cache_key(&self) -> (&'static str, String, &str) {
+        let kind = if self.thread { "thread" } else { "raw" };
+        let (scheme, rest) = self.archive.split_once("://").unwrap_or(("", &self.archive));
+        let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let authority = match (scheme, authority.rsplit_once(':')) {
+            ("https", Some((host, "443"))) | ("http", Some((host, "80"))) => host,
+            _ => authority,
+        };
+        (kind, format!("{scheme}://{authority}/{path}"), &self.id)
     }
 }
 
@@ -113,21 +126,23 @@ pub fn fetch(id: &str, opts: &RemoteOptions) -> Result<Vec<u8>> {
 
     let cache = Cache::open();
     let (kind, archive, key_id) = target.cache_key();
-    let entry = cache.as_ref().map(|c| c.path(kind, archive, key_id));
+    let entry = cache.as_ref().map(|c| c.path(kind, &archive, key_id));
     if let (Some(cache), Some(path), false) = (&cache, &entry, opts.refresh) {
         let max_age = (target.thread && !opts.offline).then_some(THREAD_MAX_AGE);
         match cache.load(path, max_age) {
-            Lookup::Hit(body) => match decode(&target, &body) {
-                Ok(data) => {
-                    let what = if target.thread { "thread" } else { "message" };
-                    note(&format!(
-                        "using the cached copy of the {what} <{id}> ({})",
-                        path.display()
-                    ));
-                    return Ok(finish(&target, data, &target.url(), opts.verbose));
+            Lookup::Hit(body) => {
+                match decode(&target, &body).and_then(|d| checked(&target, d, &target.url(), opts.verbose)) {
+                    Ok(data) => {
+                        let what = if target.thread { "thread" } else { "message" };
+                        note(&format!(
+                            "using the cached copy of the {what} <{id}> ({})",
+                            path.display()
+                        ));
+                        return Ok(data);
+                    }
+                    Err(why) => note(&format!("ignoring the damaged cache entry {}: {why}", path.display())),
                 }
-                Err(why) => note(&format!("ignoring the damaged cache entry {}: {why}", path.display())),
-            },
+            }
             Lookup::Corrupt(why) => note(&format!("ignoring the damaged cache entry {}: {why}", path.display())),
             Lookup::Stale => note(&format!(
                 "the cached thread is older than {} min: refetching",
@@ -152,14 +167,65 @@ pub fn fetch(id: &str, opts: &RemoteOptions) -> Result<Vec<u8>> {
     // anything else is written to stderr.
     let resp = download(&Client::new(opts.timeout_secs, opts.verbose), &target)?;
     check_response(&resp)?;
+    if http::is_https(&target.archive) && !http::is_https(&resp.url) {
+        return Err(Error::network(format!(
+            "{}: asked for over https, answered over http: not used",
+            resp.url
+        )));
+    }
     let data = decode(&target, &resp.body).map_err(|why| Error::network(format!("{}: {why}", resp.url)))?;
+    let data = checked(&target, data, &resp.url, opts.verbose)
+        .map_err(|why| Error::network(format!("{}: {why}", resp.url)))?;
     if let (Some(cache), Some(path)) = (&cache, &entry) {
         match cache.store(path, &resp.body) {
             Ok(()) => note(&format!("cached as {}", path.display())),
             Err(e) => crate::output::warn(&format!("cannot write the cache entry {}: {e}", path.display())),
         }
     }
-    Ok(finish(&target, data, &resp.url, opts.verbose))
+    Ok(data)
+}
+
+/// Step 4c: the message (the first copy of `/raw`) must carry the id
+/// asked for, and a thread must hold it; see the module comment. Also run
+/// on cache entries.
+fn checked(target: &Target, data: Vec<u8>, url: &str, verbose: bool) -> std::result::Result<Vec<u8>, String> {
+    let want = &target.id;
+    let own = if target.thread {
+        file::gzip_mbox_find(&data, want, file::MAX_THREAD)
+            .map_err(|e| e.msg)?
+            .ok_or_else(|| format!("the thread does not hold the message <{want}>"))?
+    } else {
+        let data = finish(target, data, url, verbose);
+        let ids = mbox::message_ids(&data);
+        match ids.first() {
+            Some(first) if msgid::same(first, want) => return Ok(data),
+            Some(first) if ids.iter().any(|i| msgid::same(i, want)) => {
+                warn_renamed(want, first);
+                return Ok(data);
+            }
+            Some(first) => {
+                return Err(format!(
+                    "the archive served the message <{first}> for <{want}>: not used"
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "the archive served a message without Message-ID for <{want}>: not used"
+                ))
+            }
+        }
+    };
+    if !msgid::same(&own, want) {
+        warn_renamed(want, &own);
+    }
+    Ok(data)
+}
+
+fn warn_renamed(asked: &str, own: &str) {
+    eprintln!(
+        "ksreply: warning: <{asked}> is the archive's name for a message whose own Message-ID is <{own}> \
+         (public-inbox renames a second message with an id it already has); the reply refers to <{own}>"
+    );
 }
 
 /// Step 1: the archive and id to fetch.
@@ -237,6 +303,11 @@ fn download(client: &Client, target: &Target) -> Result<http::Response> {
     let resp = client.get_once(&page)?;
     if let (Some(loc), true) = (&resp.location, (300..400).contains(&resp.status)) {
         let inbox_page = http::join_url(&page, loc);
+        if http::is_https(&page) && !http::is_https(&inbox_page) {
+            return Err(Error::network(format!(
+                "{page} redirects to {inbox_page}: refusing to leave https"
+            )));
+        }
         if let Some((archive, _)) = inbox_page.ends_with('/').then(|| split_url(&inbox_page)).flatten() {
             client.note(&format!("{page}: the message is in {archive}"));
             let resp = client.get(&target.url_in(&archive))?;
@@ -309,17 +380,31 @@ fn describe_html(resp: &http::Response) -> Option<String> {
 
 /// Step 4b: the bytes as a message (raw) or an mbox (thread). Also checks
 /// cache entries, so a damaged or foreign one is refetched. Returns the
-/// decoded data: a thread un-gzipped (all gzip members).
+/// decoded data: a raw message un-gzipped (if it was), at most
+/// [`file::MAX_MESSAGE`]; a thread as it came, gzip-compressed: only its
+/// start is un-gzipped here, and the caller streams the rest
+/// ([`file::pick_with`]), so a thread never sits in memory whole.
 fn decode(target: &Target, body: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    if target.thread && !body.starts_with(&[0x1f, 0x8b]) {
-        return Err("not a gzip-compressed thread mbox".into());
+    if target.thread {
+        if !body.starts_with(&[0x1f, 0x8b]) {
+            return Err("not a gzip-compressed thread mbox".into());
+        }
+        let mut head = Vec::new();
+        flate2::read::MultiGzDecoder::new(body)
+            .take(64 * 1024)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("bad gzip data: {e}"))?;
+        if !mbox::looks_like_mbox(&head) {
+            return Err("the thread is not an mbox".into());
+        }
+        if !looks_like_message(&head) {
+            return Err("the response is not a message".into());
+        }
+        return Ok(body.to_vec());
     }
     // read_all un-gzips when it sees the gzip magic (a raw message served
-    // gzipped without Content-Encoding, or t.mbox.gz).
-    let data = super::file::read_all(body).map_err(|e| e.msg)?;
-    if target.thread && !mbox::looks_like_mbox(&data) {
-        return Err("the thread is not an mbox".into());
-    }
+    // gzipped without Content-Encoding), and stops at the limit.
+    let data = file::read_all(body, file::MAX_MESSAGE as u64).map_err(|e| e.msg)?;
     if !looks_like_message(&data) {
         return Err("the response is not a message".into());
     }
@@ -409,12 +494,60 @@ mod tests {
 
     #[test]
     fn cache_keys() {
-        let raw1 = resolve("a@b", &opts(None, None)).unwrap();
-        let raw2 = resolve("a@b", &opts(None, Some("https://lore.kernel.org/x/a@b/"))).unwrap();
-        assert_eq!(raw1.cache_key(), raw2.cache_key());
-        let th1 = Target { thread: true, ..raw1 };
-        let th2 = Target { thread: true, ..raw2 };
-        assert_ne!(th1.cache_key(), th2.cache_key());
+        let key = |id: &str, base: Option<&str>, url: Option<&str>, thread: bool| {
+            let t = resolve(
+                id,
+                &RemoteOptions {
+                    thread,
+                    ..opts(base, url)
+                },
+            )
+            .unwrap();
+            let (k, a, i) = t.cache_key();
+            (k, a, i.to_string())
+        };
+        // Keyed by archive: another inbox, host, port or scheme is another entry.
+        let lore = key("a@b", None, None, false);
+        assert_eq!(lore, ("raw", DEFAULT_BASE.to_string(), "a@b".to_string()));
+        assert_ne!(lore, key("a@b", None, Some("https://lore.kernel.org/x/a@b/"), false));
+        assert_ne!(lore, key("a@b", Some("https://mirror.example/all/"), None, false));
+        assert_ne!(lore, key("a@b", Some("http://lore.kernel.org/all/"), None, false));
+        assert_ne!(lore, key("a@b", Some("https://lore.kernel.org:8443/all/"), None, false));
+        assert_ne!(lore, key("a@b", None, None, true));
+        // The same archive however it is written; msgid.link is the base.
+        assert_eq!(lore, key("a@b", Some("HTTPS://Lore.Kernel.org:443/all"), None, false));
+        assert_eq!(lore, key("a@b", None, Some("https://msgid.link/a@b"), false));
+        assert_eq!(
+            lore,
+            key("a@b", None, Some("https://lore.kernel.org/all/a@b/raw"), false)
+        );
+        assert_eq!(
+            key("a@b", Some("http://h:80/x"), None, false).1,
+            key("a@b", Some("http://h/x"), None, false).1
+        );
+    }
+
+    #[test]
+    fn the_id_is_checked() {
+        let t = resolve("a@b", &opts(None, None)).unwrap();
+        let msg = |ids: &[&str]| {
+            let mut m = String::from("From mboxrd@z Thu Jan  1 00:00:00 1970\n");
+            for i in ids {
+                m.push_str(&format!("Message-ID: <{i}>\n"));
+            }
+            m.push_str("Subject: x\n\nbody\n");
+            m.into_bytes()
+        };
+        assert!(checked(&t, msg(&["a@b"]), "u", false).is_ok());
+        let e = checked(&t, msg(&["evil@x"]), "u", false).unwrap_err();
+        assert_eq!(e, "the archive served the message <evil@x> for <a@b>: not used");
+        assert!(checked(&t, msg(&[]), "u", false)
+            .unwrap_err()
+            .contains("without Message-ID"));
+        // public-inbox's renamed duplicate: its own id first, then the one asked for.
+        let t = resolve("20210913100000.abc@z", &opts(None, None)).unwrap();
+        let data = checked(&t, msg(&["a@b", "20210913100000.abc@z"]), "u", false).unwrap();
+        assert!(data.starts_with(b"Message-ID: <a@b>"));
     }
 
     #[test]

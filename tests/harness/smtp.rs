@@ -271,45 +271,7 @@ impl SmtpSink {
             cmd.arg("--refuse-prefix").arg(p);
         }
         let stderr_path = dir.path().join("sink.stderr");
-        let stderr = fs::File::create(&stderr_path).unwrap();
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(stderr)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot run {PYTHON} {}: {e}", sink_script().display()));
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-
-        // Read the ready line on a thread so that a hung server cannot hang
-        // the test past the timeout.
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let mut r = BufReader::new(stdout);
-            let _ = r.read_line(&mut line);
-            let _ = tx.send(line);
-            // Keep draining so the server never blocks on a full pipe.
-            let _ = r.read_to_end(&mut Vec::new());
-        });
-        let line = rx.recv_timeout(STARTUP_TIMEOUT).unwrap_or_default();
-        let port = line.strip_prefix("ready ").and_then(|p| p.trim().parse::<u16>().ok());
-        let Some(port) = port else {
-            let _ = child.kill();
-            let status = child.wait();
-            // smtp_sink.py exits 3 when it cannot import aiosmtpd.
-            if status.is_ok_and(|s| s.code() == Some(3)) {
-                panic!(
-                    "aiosmtpd is not installed for {PYTHON}: run scripts/test as root (it installs the Debian \
-                     package python3-aiosmtpd), or `apt-get install python3-aiosmtpd`"
-                );
-            }
-            let err = fs::read_to_string(&stderr_path).unwrap_or_default();
-            panic!(
-                "the SMTP sink did not start (expected \"ready PORT\", got {line:?}); its stderr:\n{err}\n\
-                 (it needs Debian's python3-aiosmtpd for {PYTHON})"
-            );
-        };
+        let (child, stdin, port) = start_ready_server(cmd, &stderr_path, "the SMTP sink");
         SmtpSink {
             port,
             dir,
@@ -384,6 +346,53 @@ impl SmtpSink {
             })
             .collect()
     }
+}
+
+/// Start a test server that prints "ready PORT" on stdout once it listens
+/// and exits when its stdin (returned: keep it) reaches EOF. Its stderr
+/// goes to `stderr_path`; `what` names it in the panic when it does not
+/// start within [`STARTUP_TIMEOUT`].
+pub fn start_ready_server(mut cmd: Command, stderr_path: &Path, what: &str) -> (Child, ChildStdin, u16) {
+    let stderr = fs::File::create(stderr_path).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what} ({cmd:?}): {e}"));
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+
+    // Read the ready line on a thread so that a hung server cannot hang
+    // the test past the timeout.
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let mut r = BufReader::new(stdout);
+        let _ = r.read_line(&mut line);
+        let _ = tx.send(line);
+        // Keep draining so the server never blocks on a full pipe.
+        let _ = r.read_to_end(&mut Vec::new());
+    });
+    let line = rx.recv_timeout(STARTUP_TIMEOUT).unwrap_or_default();
+    let port = line.strip_prefix("ready ").and_then(|p| p.trim().parse::<u16>().ok());
+    let Some(port) = port else {
+        let _ = child.kill();
+        let status = child.wait();
+        // smtp_sink.py exits 3 when it cannot import aiosmtpd.
+        if status.is_ok_and(|s| s.code() == Some(3)) {
+            panic!(
+                "aiosmtpd is not installed for {PYTHON}: run scripts/test as root (it installs the Debian \
+                 package python3-aiosmtpd), or `apt-get install python3-aiosmtpd`"
+            );
+        }
+        let err = fs::read_to_string(stderr_path).unwrap_or_default();
+        panic!(
+            "{what} did not start (expected \"ready PORT\", got {line:?}); its stderr:\n{err}\n\
+             (the SMTP servers need Debian's python3 with python3-aiosmtpd: {PYTHON})"
+        );
+    };
+    (child, stdin, port)
 }
 
 impl Drop for SmtpSink {
