@@ -143,6 +143,12 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
 /// user's address now; one from somebody else (a received message passed
 /// by mistake) is refused unless `--from` says to send it as the user.
 fn adopt_resumed(path: &Path, opts: &Session) -> Result<()> {
+    if path.extension().is_some_and(|e| e == "sent") {
+        return Err(Error::usage(format!(
+            "{} was already sent (its filing into sent/ failed): not sending it again",
+            path.display()
+        )));
+    }
     let bytes = read_as_lf(path)?;
     let draft = Draft::parse(&bytes)?;
     let mine = |a: &Addr| opts.me.iter().any(|m| m.eq_ignore_ascii_case(&a.email));
@@ -201,7 +207,10 @@ pub fn print_git_send_email(path: &Path, draft: &Draft) -> Result<()> {
 /// The netiquette check of the edited draft: warnings on stderr before the
 /// confirmation; with --strict any warning refuses the send.
 fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated_body: Option<&str>, opts: &Session) -> Result<()> {
-    let warnings = check::check(&draft.body, generated_body, opts.original_text.as_deref());
+    let mut warnings = check::check(&draft.body, generated_body, opts.original_text.as_deref());
+    // Look-alike domains among those the reply goes to.
+    let rcpts: Vec<Addr> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).cloned().collect();
+    warnings.extend(check::mixed_script_domains(&rcpts));
     let offset = crate::draft::body_line_offset(bytes);
     let name = path.display().to_string();
     for w in &warnings {
@@ -387,13 +396,16 @@ fn send_and_file(
         })
         .map_err(keep_note)?;
     draft::forget_generated(path);
+    output::note(&format!("sent <{message_id}> to {} recipient(s)", rcpts.len()));
     let filed = if opts.no_keep {
         let _ = std::fs::remove_file(path);
         None
     } else {
-        file_as_sent(path)
+        match file_as_sent(path) {
+            Ok(p) => Some(p),
+            Err(e) => Some(mark_sent(path, &e)),
+        }
     };
-    output::note(&format!("sent <{message_id}> to {} recipient(s)", rcpts.len()));
     if let Some(p) = &filed {
         output::note(&format!("sent draft kept as {}", p.display()));
     }
@@ -423,22 +435,48 @@ fn nothing_configured(config: &GitConfig, opts: &Session) -> bool {
 
 /// Move the sent draft to `sent/` beside `drafts/` (or next to the draft
 /// when it lives elsewhere), never overwriting.
-fn file_as_sent(path: &Path) -> Option<PathBuf> {
+fn file_as_sent(path: &Path) -> Result<PathBuf> {
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let drafts = crate::config::state_dir().map(|s| s.join("drafts"));
     let in_drafts = drafts
         .as_ref()
         .and_then(|d| std::fs::canonicalize(d).ok())
         .is_some_and(|d| abs.starts_with(d));
-    let dir = match crate::config::state_dir() {
-        Some(state) if in_drafts => state.join("sent"),
-        _ => path.parent()?.join("sent"),
+    let dir = match (crate::config::state_dir(), path.parent()) {
+        (Some(state), _) if in_drafts => state.join("sent"),
+        (_, Some(parent)) => parent.join("sent"),
+        _ => PathBuf::from("sent"),
     };
-    let name = path.file_name()?.to_string_lossy().into_owned();
-    let data = std::fs::read(path).ok()?;
-    let dest = crate::draft::write_new(&dir, &name, &data).ok()?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let data = std::fs::read(path).map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+    let dest = crate::draft::write_new(&dir, &name, &data)?;
     let _ = std::fs::remove_file(path);
-    Some(dest)
+    Ok(dest)
+}
+
+/// The message went out but could not be filed into `sent/`: the draft is
+/// renamed to `NAME.sent` (a rename needs no free space), which `--resume`
+/// refuses and `--drafts` does not list, so it is never sent twice.
+fn mark_sent(path: &Path, why: &Error) -> PathBuf {
+    let marked = PathBuf::from(format!("{}.sent", path.display()));
+    match std::fs::rename(path, &marked) {
+        Ok(()) => {
+            output::warn(&format!(
+                "sent, but filing the draft into sent/ failed ({}): kept as {}, marked as sent",
+                why.msg,
+                marked.display()
+            ));
+            marked
+        }
+        Err(e) => {
+            output::warn(&format!(
+                "sent, but the draft could neither be filed ({}) nor marked as sent ({e}): do not --resume {}",
+                why.msg,
+                path.display()
+            ));
+            path.to_path_buf()
+        }
+    }
 }
 
 /// Add where the draft is and how to resume to an error, keeping its kind.

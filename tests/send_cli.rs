@@ -74,6 +74,78 @@ fn assert_failed_with_draft_kept(env: &Env, o: &Output, code: i32, needle: &str)
 mod server {
     use super::*;
 
+    /// Issue 14, point 5: whatever the umask, drafts, sent/ and the cache
+    /// are 0700 directories of 0600 files; a sent draft that cannot be
+    /// filed is marked so that --resume never sends it twice.
+    #[test]
+    fn private_files_and_a_sent_draft_is_never_sent_twice() {
+        use crate::harness::http::{HttpServer, Reply};
+        use std::os::unix::fs::PermissionsExt;
+        let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+        let env = Env::new("private", &smtp_config(&sink));
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let umask0 = |args: &[&str]| {
+            env.cmd("sh")
+                .arg("-c")
+                .arg("umask 000; exec \"$@\"")
+                .arg("sh")
+                .arg(KSREPLY)
+                .args(args)
+                .env("GIT_EDITOR", "sed -i '$a My answer.'")
+                .output()
+                .unwrap()
+        };
+        let seed_arg = seed().display().to_string();
+        let o = umask0(&["--yes", &seed_arg]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let sent = env.sent();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(mode(sent[0].parent().unwrap()), 0o700);
+        assert_eq!(mode(&sent[0]), 0o600);
+        assert_eq!(mode(&env.sb.drafts_dir()), 0o700);
+        // The cache of a fetched message.
+        let mut raw = b"From mboxrd@z Thu Jan  1 00:00:00 1970\n".to_vec();
+        raw.extend_from_slice(&std::fs::read(seed()).unwrap());
+        let server = HttpServer::always(Reply::new(200, "text/plain", raw));
+        let o = umask0(&["--print", "--base", &server.url("list/"), "YT26ebT6xXWsnVMw@unreal"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let cache = env.sb.cache_dir();
+        assert_eq!(mode(&cache), 0o700);
+        for e in crate::harness::files_under(&cache, &[""]) {
+            assert_eq!(mode(&e), 0o600, "{}", e.display());
+            assert_eq!(mode(e.parent().unwrap()), 0o700, "{}", e.display());
+        }
+
+        // sent/ cannot be written (a file stands where the directory goes).
+        let sent_dir = sent[0].parent().unwrap().to_path_buf();
+        std::fs::remove_dir_all(&sent_dir).unwrap();
+        std::fs::write(&sent_dir, "in the way").unwrap();
+        let o = umask0(&["--yes", "--new", &seed_arg]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        assert!(err.contains("marked as sent"), "{err}");
+        assert_eq!(sink.messages().len(), 2);
+        assert!(
+            env.drafts().iter().all(|d| !d.to_string_lossy().ends_with(".eml")),
+            "{:?}",
+            env.drafts()
+        );
+        let marked: Vec<_> = env
+            .drafts()
+            .into_iter()
+            .filter(|d| d.to_string_lossy().ends_with(".sent"))
+            .collect();
+        assert_eq!(marked.len(), 1);
+        let o = env
+            .cmd(KSREPLY)
+            .args(["--resume", marked[0].to_str().unwrap(), "--no-edit", "--yes"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("already sent"));
+        assert_eq!(sink.messages().len(), 2, "never sent twice");
+    }
+
     #[test]
     fn edited_reply_arrives_with_the_edit() {
         let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
@@ -600,4 +672,21 @@ fn problems_known_before_editing_fail_before_the_editor() {
     assert!(std::fs::read_to_string(&draft)
         .unwrap()
         .starts_with("From: Late Me <late@example.org>\n"));
+}
+
+/// A look-alike domain added in the editor is named before anything is
+/// sent (issue 14, point 8), and --strict refuses it.
+#[test]
+fn look_alike_recipient_domains_are_warned_about() {
+    let env = Env::new("lookalike", "");
+    let editor = env.script(
+        "editor.sh",
+        "sed -i -e 's/^Cc: /Cc: Greg <greg@kr\u{043e}ah.com>, /' \"$1\"\nprintf '\\nMy answer.\\n' >> \"$1\"",
+    );
+    let o = env.ksreply(editor.to_str().unwrap(), &["--dry-run"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("mixed-script-domain") && err.contains("Cyrillic"), "{err}");
+    let o = env.ksreply(editor.to_str().unwrap(), &["--dry-run", "--strict", "--new"]);
+    assert_eq!(o.status.code(), Some(6), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -55,7 +55,7 @@ impl Cache {
             h.update(part.as_bytes());
             h.update([0u8]);
         }
-        self.dir.join(kind).join(hex(&h.finalize()))
+        self.dir.join(kind).join(crate::text::hex(&h.finalize()))
     }
 
     /// Read and verify an entry. `max_age` (by modification time) is for
@@ -85,7 +85,11 @@ impl Cache {
     /// Store an entry atomically (temporary file + rename).
     pub fn store(&self, path: &Path, payload: &[u8]) -> std::io::Result<()> {
         let dir = path.parent().unwrap_or(&self.dir);
-        fs::create_dir_all(dir)?;
+        // Private whatever the umask: what a user fetched is their business.
+        let mut b = fs::DirBuilder::new();
+        b.recursive(true);
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        b.create(dir)?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("entry");
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -93,8 +97,18 @@ impl Cache {
             .unwrap_or(0);
         let tmp = dir.join(format!(".{name}.{}.{nanos}.tmp", std::process::id()));
         let result = (|| {
-            let mut f = fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-            f.write_all(format!("{MAGIC} {} {}\n", hex(&Sha256::digest(payload)), payload.len()).as_bytes())?;
+            let mut o = fs::OpenOptions::new();
+            o.write(true).create_new(true);
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            let mut f = o.open(&tmp)?;
+            f.write_all(
+                format!(
+                    "{MAGIC} {} {}\n",
+                    crate::text::hex(&Sha256::digest(payload)),
+                    payload.len()
+                )
+                .as_bytes(),
+            )?;
             f.write_all(payload)?;
             // No fsync: a crash may leave an empty or short file after the
             // rename, and the checksum turns that into a refetch.
@@ -121,14 +135,10 @@ fn unwrap_entry(data: &[u8]) -> Result<&[u8], &'static str> {
     if len.parse::<usize>().ok() != Some(payload.len()) {
         return Err("truncated");
     }
-    if hex(&Sha256::digest(payload)) != sum {
+    if crate::text::hex(&Sha256::digest(payload)) != sum {
         return Err("checksum mismatch");
     }
     Ok(payload)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
