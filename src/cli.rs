@@ -69,8 +69,11 @@ ATTRIBUTION AND QUOTING:
   and text/x-diff attachments below their line, as mutt does, for reviewing a
   patch sent as an attachment. The signature is cut at the \"-- \" line and
   long lines are never rewrapped.
-  Already-quoted lines stack as \">>\"; git config ksreply.quoteStacking spaced
-  gives \"> >\" instead.
+  Lines are quoted as mutt quotes them: \"> \" and the original line byte for
+  byte (other people's \"> > \" markers and trailing blanks kept); an empty line
+  becomes \">\". git config ksreply.quoteStacking compact quotes already-quoted
+  lines as \">> x\" instead of \"> > x\" (mutt, the default; spaced is another
+  name for it).
 
 NETIQUETTE CHECK:
   --check DRAFT (and every send, after the editor) looks for: top-posting,

@@ -10,7 +10,10 @@ use crate::compose::Session;
 use crate::config::GitConfig;
 use crate::error::{Error, Result};
 use crate::message::{self, address::Addr, body::ExtractOptions};
-use crate::reply::{self, quote::QuoteOptions};
+use crate::reply::{
+    self,
+    quote::{QuoteOptions, Stacking},
+};
 use crate::send;
 use crate::source::{self, file::Limits, remote::RemoteOptions, Input};
 use std::path::PathBuf;
@@ -221,6 +224,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         return Ok(Mode::PlainText(QuoteOptions {
             prefix: cli.reply.quote_prefix.clone(),
             keep_signature: cli.reply.keep_signature,
+            stacking: stacking(config)?,
             ..Default::default()
         }));
     }
@@ -329,6 +333,17 @@ fn from_address(cli: &Cli, config: &GitConfig) -> Result<Option<Addr>> {
     }
 }
 
+/// git config `ksreply.quoteStacking`: `mutt` (or `spaced`, the default) or
+/// `compact`.
+fn stacking(config: &GitConfig) -> Result<Stacking> {
+    match config.get("ksreply.quoteStacking") {
+        None => Ok(Stacking::default()),
+        Some(v) => v
+            .parse()
+            .map_err(|e| Error::usage(format!("ksreply.quoteStacking: {e}"))),
+    }
+}
+
 /// The reply engine's options from the command line and git config.
 fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Options> {
     let r = &cli.reply;
@@ -352,19 +367,6 @@ fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Op
             me.push(e.trim().to_string());
         }
     }
-    let spaced_stacking = match config
-        .get("ksreply.quoteStacking")
-        .map(|v| v.trim().to_ascii_lowercase())
-    {
-        None => false,
-        Some(v) if v == "spaced" => true,
-        Some(v) if v == "compact" => false,
-        Some(v) => {
-            return Err(Error::usage(format!(
-                "ksreply.quoteStacking: {v:?} is not compact or spaced"
-            )))
-        }
-    };
     Ok(reply::Options {
         mode: r.recipients,
         from,
@@ -376,7 +378,7 @@ fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Op
                 .attribution
                 .clone()
                 .or_else(|| config.get("ksreply.attribution").map(String::from)),
-            spaced_stacking,
+            stacking: stacking(config)?,
             flowed: r.flowed,
             no_quote: r.no_quote,
             lines: r.quote_lines,

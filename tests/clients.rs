@@ -636,8 +636,8 @@ fn aerc_act(t: &Tmux, keys: &[&str], what: &str, ok: impl Fn(&str) -> bool) -> S
 /// aerc: `rk` (`:pipe -m ksreply -`) runs ksreply in a terminal tab, where
 /// the editor and the confirmation work as in a terminal and the reply
 /// reaches aiosmtpd; `rt` (`:reply -a -q -T ksreply`) opens aerc's composer
-/// with the body quoted by `ksreply --plain-text` (nested quotes stacked,
-/// signature cut: aerc's own `quote` does neither), and aerc sends it
+/// with the body quoted by `ksreply --plain-text` (quoted as mutt quotes,
+/// signature cut, which aerc's own `quote` does not do), and aerc sends it
 /// through its `outgoing` command with its own threading headers.
 #[test]
 fn aerc_pipe_binding_and_reply_template() {
@@ -712,8 +712,8 @@ fn aerc_pipe_binding_and_reply_template() {
         }
     }
     assert!(
-        pane.contains(">>>>> [1]: https://elixir.bootlin.com/"),
-        "ksreply's stacked quote\n{}",
+        pane.contains("> > > > > [1]: https://elixir.bootlin.com/"),
+        "ksreply's quote, stacked as mutt stacks\n{}",
         t.report()
     );
     assert!(
@@ -770,7 +770,7 @@ fn aerc_pipe_binding_and_reply_template() {
     });
     let pane: String = pane.lines().map(|l| l.trim_end().to_string() + "\n").collect();
     assert!(
-        pane.contains("On Mon, Mar 08, 2021 at 02:39:34PM -0800, Guenter Roeck wrote:\n> On Mon, Mar 08, 2021 at 08:27:30PM +0000, Chris Packham wrote:\n> [ ... ]\n>>> Other than that,"),
+        pane.contains("On Mon, Mar 08, 2021 at 02:39:34PM -0800, Guenter Roeck wrote:\n> On Mon, Mar 08, 2021 at 08:27:30PM +0000, Chris Packham wrote:\n> [ ... ]\n> > > Other than that,"),
         "{}",
         t.report()
     );

@@ -1,4 +1,5 @@
 #![allow(dead_code)]
+pub mod home;
 pub mod mail;
 pub mod public_inbox;
 pub mod smtp;
