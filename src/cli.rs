@@ -62,8 +62,11 @@ ATTRIBUTION AND QUOTING:
   format=flowed is undone, and the text parts that are not attachments are
   quoted: text/plain preferred in multipart/alternative, HTML converted to text
   when there is no plain text, inline text/x-patch and text/x-diff parts too, a
-  forwarded message as its From, Date, Subject and text. Every other part
-  (attachments, signatures, images) is one
+  forwarded message as its From, Date, Subject and text. Signatures and keys
+  (application/pgp-signature, pkcs7-signature, x-pkcs7-signature, pgp-keys,
+  inline PGP armor) are left out (-v names them); a multipart whose parts
+  cannot be found (no or a wrong boundary) is quoted as its undecoded text, as
+  neomutt shows it. Every other part (attachments, images) is one
   \"[-- attachment: NAME (TYPE, SIZE) --]\" line; --quote-attachments (git
   config ksreply.quoteAttachments true) also quotes text/plain, text/x-patch
   and text/x-diff attachments below their line, as mutt does, for reviewing a

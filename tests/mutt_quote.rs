@@ -129,3 +129,106 @@ fn flowed_output_counts_quote_depth() {
     assert!(out.contains("\n>>> earlier review\n>>> compact one\n"), "{out}");
     assert!(out.contains("\n> +int bar = 1;\n"), "{out}");
 }
+
+/// `ksreply -v --print` on a repository file: the draft and the notes.
+fn verbose_print(home: &Home, rel: &str) -> (String, String) {
+    let path = data(rel).display().to_string();
+    let o = home.ksreply(&["-v", "--from", "me@example.org", "--print", &path]);
+    let out = ok_stdout(&o);
+    (out, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+#[test]
+fn signatures_and_keys_are_not_quoted() {
+    let home = Home::new("mutt-quote-sig", "");
+    for (rel, parts) in [
+        (
+            "tests/data/corpus/lore-linux-hwmon/singles/pgp-keys-attached--c1b0a6aa5188.eml",
+            &[
+                "OpenPGP_0xC5DA1F3046F40BEE.asc (application/pgp-keys, 632 bytes)",
+                "OpenPGP_signature.asc (application/pgp-signature, 236 bytes)",
+            ][..],
+        ),
+        (
+            "tests/data/corpus/lore-linux-hwmon/singles/alternative--362c843b7d96.eml",
+            &["signature.asc (application/pgp-signature, 833 bytes)"],
+        ),
+        (
+            "tests/data/corpus/lore-linux-hwmon/singles/smime-pkcs7--aef54cbe9097.eml",
+            &["smime.p7s (application/pkcs7-signature, 7.6 KiB)"],
+        ),
+        (
+            "tests/data/corpus/lore-linux-hwmon/singles/cs-utf-7--673ebaa8a4fd.eml",
+            &["smime.p7s (application/x-pkcs7-signature, 5.1 KiB)"],
+        ),
+    ] {
+        let (out, err) = verbose_print(&home, rel);
+        assert!(!out.contains("[-- attachment:"), "{rel}: {out}");
+        assert!(
+            body(&out).lines().nth(1).is_some_and(|l| l.starts_with("> ")),
+            "{rel}: {out}"
+        );
+        for p in parts {
+            assert!(
+                err.contains(&format!(
+                    "ksreply: {p} left out of the quote (a signature or key is not content)\n"
+                )),
+                "{rel}: {err}"
+            );
+        }
+        // Without -v, nothing is said.
+        let quiet = home.ksreply(&["--from", "me@example.org", "--print", &data(rel).display().to_string()]);
+        assert!(
+            quiet.stderr.is_empty(),
+            "{rel}: {}",
+            String::from_utf8_lossy(&quiet.stderr)
+        );
+    }
+    // Inline PGP: the armor and the signature go, the text stays.
+    let inline = concat!(
+        "From: A <a@example.org>\nTo: l@example.org\nSubject: s\nMessage-ID: <pgp@example.org>\n\n",
+        "-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nSigned text.\n",
+        "-----BEGIN PGP SIGNATURE-----\n\niQIz\n-----END PGP SIGNATURE-----\n"
+    );
+    let o = home.ksreply_stdin(
+        &["-v", "--from", "me@example.org", "--body-only", "-"],
+        inline.as_bytes(),
+    );
+    assert_eq!(ok_stdout(&o), "A wrote:\n> Signed text.\n\n");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("signature left out"));
+}
+
+#[test]
+fn broken_mime_quotes_the_undecoded_text() {
+    // As neomutt: a multipart whose parts cannot be found is shown as text.
+    let home = Home::new("mutt-quote-mime", "");
+    let head =
+        "From: A <a@example.org>\nTo: l@example.org\nSubject: s\nMessage-ID: <mime@example.org>\nMIME-Version: 1.0\n";
+    let inner = "--zz\nContent-Type: text/plain\n\nHello there\n--zz--\n";
+    for (content_type, why) in [
+        ("multipart/mixed", "the multipart/mixed part has no boundary parameter"),
+        (
+            "multipart/mixed; boundary=\"abc\"",
+            "the multipart/mixed part never uses its boundary \"abc\"",
+        ),
+    ] {
+        let msg = format!("{head}Content-Type: {content_type}\n\n{inner}");
+        let o = home.ksreply_stdin(&["-v", "--from", "me@example.org", "--body-only", "-"], msg.as_bytes());
+        assert_eq!(
+            ok_stdout(&o),
+            "A wrote:\n> --zz\n> Content-Type: text/plain\n>\n> Hello there\n> --zz--\n\n",
+            "{content_type}"
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(&format!(
+                "ksreply: malformed MIME: {why}: its body is quoted as undecoded text\n"
+            )),
+            "{err}"
+        );
+    }
+    let msg = format!("{head}Content-Type: multipart/alternative; boundary=\"abc\"\n\nJust text.\n");
+    let o = home.ksreply_stdin(&["--from", "me@example.org", "--body-only", "-"], msg.as_bytes());
+    assert_eq!(ok_stdout(&o), "A wrote:\n> Just text.\n\n");
+    assert!(o.stderr.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+}
