@@ -26,18 +26,26 @@ RECIPIENTS:
   other address, deduplicated case-insensitively keeping the first spelling,
   sorted bytewise. The Subject gets \"Re: \" unless /\\bRe:/i occurs in it.
 
-  --recipients all (the default) starts from the same addresses and:
-    * removes your own address (--from, sendemail.from, user.email);
+  --recipients all (the default) is mutt's group reply, reading every To and Cc
+  header (a message may repeat them), and:
+    * removes your own addresses (--from, sendemail.from and user.email all count);
     * uses Reply-To instead of From when the sender set one (B4 Relay mails come
       from devnull+...@kernel.org with the author in Reply-To); devnull relay
-      addresses never get a reply;
-    * uses Mail-Followup-To, when present, as the recipients (all in To);
-    * replying to your own message goes to its original To and Cc;
+      addresses never get a reply; a Reply-To that a list set to its own
+      address (also in To or Cc, or the List-Post address) keeps the author in
+      To and the list in Cc;
+    * takes the author from X-Original-From when a list rewrote From (Google
+      Groups: 'Name' via list); the list stays in Cc;
+    * uses Mail-Followup-To, when present, as the recipients (all in To), with
+      a warning naming the author or To/Cc recipients it leaves out;
+    * replying to your own message goes to its original To and Cc (and its
+      Reply-To, when it has one);
     * keeps the header order (To, then Cc) instead of sorting;
     * collapses leading reply prefixes (Re:, RE:, Re[2]:, AW:, SV:, Odp:, 回复:,
       答复: ...) into one \"Re: \".
 
-  --recipients sender replies to the author only (Reply-To, else From).
+  --recipients sender replies to the author only (Reply-To unless a list set
+  it, else X-Original-From, else From).
 
 THREADING:
   In-Reply-To is the message's Message-ID; References is its References (or its

@@ -73,8 +73,8 @@ impl From<&Reply> for Draft {
 }
 
 pub fn build(mail: &Mail, opts: &Options) -> Reply {
-    let mut warnings = Vec::new();
     let mut rcpt = recipients::compute(mail, opts.mode, &opts.me);
+    let mut warnings = std::mem::take(&mut rcpt.warnings);
     // An address that cannot go into a header (`touch x@y`, `@x`) is
     // dropped here, once, so the draft, the git send-email command, the
     // mailto link and the JSON all name the same people.
@@ -135,21 +135,33 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
     }
 }
 
+/// Who the attribution names: the author a list rewrote From for
+/// (X-Original-From), else From, else the display name of a From without
+/// address (`MAILER-DAEMON <>`).
+fn attributed(mail: &Mail) -> Option<Addr> {
+    mail.x_original_from
+        .first()
+        .or(mail.from.first())
+        .cloned()
+        .or_else(|| mail.from_name.as_deref().map(|n| Addr::new(Some(n), "")))
+}
+
 /// Attribution, blank-free quote, attachment markers, an empty line for
 /// the user's answer, and the review trailers (each once) at the end.
 fn body(mail: &Mail, opts: &Options) -> String {
     let q = &opts.quote;
     let mut out = String::new();
     if !q.no_quote {
+        let author = attributed(mail);
         let attribution = match &q.attribution {
             Some(t) => quote::render_attribution(
                 t,
-                mail.from.first(),
+                author.as_ref(),
                 mail.date.as_ref(),
                 mail.message_id.as_deref(),
                 mail.subject.as_deref(),
             ),
-            None => quote::attribution(mail.from.first(), mail.date.as_ref()),
+            None => quote::attribution(author.as_ref(), mail.date.as_ref()),
         };
         out.push_str(&attribution);
         out.push('\n');

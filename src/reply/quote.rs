@@ -139,7 +139,11 @@ pub fn format_date(d: &MailDate) -> String {
         12 => (12, "PM"),
         h => (h - 12, "PM"),
     };
-    let sign = if d.offset_minutes < 0 { '-' } else { '+' };
+    let sign = if d.offset_minutes < 0 || d.unknown_zone {
+        '-'
+    } else {
+        '+'
+    };
     let off = d.offset_minutes.unsigned_abs();
     format!(
         "{}, {} {:02}, {} at {:02}:{:02}:{:02}{} {}{:02}{:02}",
@@ -427,6 +431,7 @@ mod tests {
             minute: 29,
             second: 45,
             offset_minutes: 180,
+            unknown_zone: false,
             weekday: 0,
         }
     }
@@ -445,6 +450,10 @@ mod tests {
         assert_eq!(format_date(&d), "Sun, Sep 02, 2021 at 12:29:45AM -0530");
         d.hour = 13;
         assert!(format_date(&d).contains("01:29:45PM"));
+        // -0000 (zone unknown) stays as written.
+        d.offset_minutes = 0;
+        d.unknown_zone = true;
+        assert_eq!(format_date(&d), "Sun, Sep 02, 2021 at 01:29:45PM -0000");
         assert_eq!(attribution(Some(&Addr::new(None, "x@y")), None), "x@y wrote:");
         assert_eq!(
             attribution(Some(&Addr::new(Some("Evil\nBcc: x"), "x@y")), None),

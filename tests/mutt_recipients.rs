@@ -1,0 +1,155 @@
+//! Recipients nobody should lose, and the mailto: link (issue 15).
+
+mod common;
+
+use common::home::{data, ok_stdout, Home};
+
+const ME: &str = "Test Sender <sender@example.org>";
+
+/// `ksreply --json --print` on a message given as text.
+fn json(home: &Home, args: &[&str], msg: &str) -> (serde_json::Value, String) {
+    let mut all = vec!["--json", "--print"];
+    all.extend_from_slice(args);
+    all.push("-");
+    let o = home.ksreply_stdin(&all, msg.as_bytes());
+    let v = serde_json::from_str(&ok_stdout(&o)).unwrap();
+    (v, String::from_utf8_lossy(&o.stderr).into_owned())
+}
+
+fn emails(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn to_cc(v: &serde_json::Value) -> (Vec<String>, Vec<String>) {
+    (emails(&v["to"]), emails(&v["cc"]))
+}
+
+fn message(headers: &str) -> String {
+    format!("{headers}Subject: s\nMessage-ID: <m@example.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nhello\n")
+}
+
+#[test]
+fn repeated_to_and_cc_headers_are_all_read() {
+    // notmuch's test message: "Cc: Bob", then "cc: Charles".
+    let home = Home::new("mutt-rcpt-cc", "");
+    let file = data("tests/data/corpus/notmuch/broken/broken-cc.eml");
+    let file = file.to_str().unwrap();
+    let o = home.ksreply(&["--json", "--print", "--from", ME, file]);
+    let v: serde_json::Value = serde_json::from_str(&ok_stdout(&o)).unwrap();
+    assert_eq!(
+        to_cc(&v),
+        (
+            vec!["alice@example.org".into()],
+            vec![
+                "daniel@example.org".into(),
+                "bob@example.org".into(),
+                "charles@example.org".into()
+            ]
+        )
+    );
+    // public-inbox reads the first copy of each header: its page has no Charles.
+    let o = home.ksreply(&["--recipients", "public-inbox", "--git-send-email", file]);
+    let cmd = ok_stdout(&o);
+    assert!(
+        cmd.contains("--cc=bob@example.org") && !cmd.contains("charles"),
+        "{cmd}"
+    );
+}
+
+#[test]
+fn own_message_keeps_its_reply_to() {
+    let home = Home::new("mutt-rcpt-own", "");
+    let msg =
+        message("From: Test Sender <sender@example.org>\nTo: a@x.org\nCc: b@x.org\nReply-To: Team <team@x.org>\n");
+    let (v, _) = json(&home, &["--from", ME], &msg);
+    assert_eq!(
+        to_cc(&v),
+        (vec!["team@x.org".into()], vec!["a@x.org".into(), "b@x.org".into()])
+    );
+    assert!(v["notes"].to_string().contains("its Reply-To, To and Cc kept"), "{v}");
+}
+
+#[test]
+fn list_munged_reply_to_keeps_the_author() {
+    let home = Home::new("mutt-rcpt-munged", "");
+    // The list set Reply-To to itself; it is also in To.
+    let msg = message("From: Author <author@x.org>\nTo: List <list@x.org>\nCc: c@x.org\nReply-To: List <list@x.org>\n");
+    let (v, _) = json(&home, &["--from", ME], &msg);
+    assert_eq!(
+        to_cc(&v),
+        (vec!["author@x.org".into()], vec!["list@x.org".into(), "c@x.org".into()])
+    );
+    assert!(v["notes"].to_string().contains("the author stays in To"), "{v}");
+    let (v, _) = json(&home, &["--from", ME, "--recipients", "sender"], &msg);
+    assert_eq!(emails(&v["to"]), ["author@x.org"]);
+    // Or it is the List-Post address.
+    let msg =
+        message("From: Author <author@x.org>\nTo: c@x.org\nReply-To: list@x.org\nList-Post: <mailto:list@x.org>\n");
+    let (v, _) = json(&home, &["--from", ME], &msg);
+    assert_eq!(
+        to_cc(&v),
+        (vec!["author@x.org".into()], vec!["c@x.org".into(), "list@x.org".into()])
+    );
+    // The author's own Reply-To still wins.
+    let msg = message("From: Author <author@x.org>\nTo: list@x.org\nReply-To: Author <home@y.org>\n");
+    let (v, _) = json(&home, &["--from", ME], &msg);
+    assert_eq!(to_cc(&v), (vec!["home@y.org".into()], vec!["list@x.org".into()]));
+}
+
+#[test]
+fn x_original_from_gives_the_author() {
+    let home = Home::new("mutt-rcpt-xof", "");
+    let msg = message(
+        "From: 'Jane Doe' via kasan-dev <kasan-dev@googlegroups.com>\nTo: kasan-dev@googlegroups.com\n\
+         Cc: c@x.org\nX-Original-From: Jane Doe <jane@x.org>\n",
+    );
+    let (v, _) = json(&home, &["--from", ME], &msg);
+    assert_eq!(
+        to_cc(&v),
+        (
+            vec!["jane@x.org".into()],
+            vec!["kasan-dev@googlegroups.com".into(), "c@x.org".into()]
+        )
+    );
+    assert!(v["body"]
+        .as_str()
+        .unwrap()
+        .starts_with("On Mon, Jan 01, 2024 at 10:00:00AM +0000, Jane Doe wrote:\n"));
+    let (v, _) = json(&home, &["--from", ME, "--recipients", "sender"], &msg);
+    assert_eq!(emails(&v["to"]), ["jane@x.org"]);
+}
+
+#[test]
+fn mail_followup_to_is_honoured_with_a_warning() {
+    let home = Home::new("mutt-rcpt-mft", "");
+    let file = data("tests/data/corpus/lore-ksummit/singles/mail-followup-to--24a9ecc12a5d.eml");
+    let o = home.ksreply(&["--print", "--from", ME, file.to_str().unwrap()]);
+    let draft = ok_stdout(&o);
+    assert!(
+        draft.contains("\nTo: Leon Romanovsky <leon@kernel.org>, ksummit@lists.linux.dev,\n"),
+        "{draft}"
+    );
+    assert!(!draft.contains("konstantin@"), "{draft}");
+    // Said without -v, as a warning, one line.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        "ksreply: warning: Mail-Followup-To (honoured, as mutt does) leaves out the author \
+         Konstantin Ryabitsev <konstantin@linuxfoundation.org>: add them back if they should get the reply\n"
+    );
+    let o = home.ksreply(&["--json", "--print", "--from", ME, file.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&ok_stdout(&o)).unwrap();
+    assert!(
+        v["warnings"][0].as_str().unwrap().contains("leaves out the author"),
+        "{v}"
+    );
+    // A Cc left out is named too.
+    let msg = message("From: A <a@x.org>\nTo: list@x.org\nCc: Bob <b@x.org>\nMail-Followup-To: list@x.org, a@x.org\n");
+    let (v, err) = json(&home, &["--from", ME], &msg);
+    assert_eq!(to_cc(&v), (vec!["list@x.org".into(), "a@x.org".into()], vec![]));
+    assert!(err.contains("leaves out To/Cc Bob <b@x.org>"), "{err}");
+}
