@@ -32,7 +32,7 @@ complete -c ksreply -l plain-text -d 'The input is plain text, not a message: pr
 complete -c ksreply -l latest -d 'In an mbox or fetched thread, reply to the newest message by Date'
 complete -c ksreply -s p -l print -d 'Write the draft to standard output'
 complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
-complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page has it)'
+complete -c ksreply -l mailto -d 'Print the mailto: link with every recipient of the draft (To comma-separated, Cc); with --recipients public-inbox, a public-inbox page\'s own link'
 complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...)'
 complete -c ksreply -l body-only -d 'With --print: only the body (attribution and quote), e.g. for an aerc template'
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'

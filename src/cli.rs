@@ -258,7 +258,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub git_send_email: bool,
 
-    /// Print the mailto: link (as a public-inbox page has it).
+    /// Print the mailto: link with every recipient of the draft (To comma-separated, Cc); with --recipients public-inbox, a public-inbox page's own link.
     #[arg(long)]
     pub mailto: bool,
 

@@ -153,3 +153,68 @@ fn mail_followup_to_is_honoured_with_a_warning() {
     assert_eq!(to_cc(&v), (vec!["list@x.org".into(), "a@x.org".into()], vec![]));
     assert!(err.contains("leaves out To/Cc Bob <b@x.org>"), "{err}");
 }
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match (b[i], s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The To addresses and the Cc parameter of a mailto: link (RFC 6068).
+fn mailto_recipients(link: &str) -> (Vec<String>, Vec<String>) {
+    let rest = link.trim_end().strip_prefix("mailto:").unwrap();
+    let (to, query) = rest.split_once('?').unwrap();
+    // Literal commas separate the To addresses; the Cc value is escaped
+    // whole, as public-inbox writes it.
+    let to = to.split(',').map(percent_decode).collect();
+    let cc = query
+        .split('&')
+        .find_map(|p| p.strip_prefix("Cc="))
+        .map(|v| percent_decode(v).split(',').map(String::from).collect())
+        .unwrap_or_default();
+    (to, cc)
+}
+
+#[test]
+fn mailto_carries_every_recipient() {
+    let home = Home::new("mutt-rcpt-mailto", "");
+    // The Rust-policy message: Mail-Followup-To names eight recipients.
+    let file = data("tests/data/corpus/lore-ksummit/singles/mail-followup-to--c774b98b6f51.eml");
+    let file = file.to_str().unwrap();
+    for mode in ["all", "sender"] {
+        let o = home.ksreply(&["--json", "--mailto", "--recipients", mode, "--from", ME, file]);
+        let v: serde_json::Value = serde_json::from_str(&ok_stdout(&o)).unwrap();
+        let (to, cc) = mailto_recipients(v["mailto"].as_str().unwrap());
+        assert_eq!((to.clone(), cc), to_cc(&v), "{mode}: {}", v["mailto"]);
+        if mode == "all" {
+            assert_eq!(to.len(), 8, "{to:?}");
+        }
+        // The plain output is the same link.
+        let plain = ok_stdout(&home.ksreply(&["--mailto", "--recipients", mode, "--from", ME, file]));
+        assert_eq!(plain, format!("{}\n", v["mailto"].as_str().unwrap()));
+    }
+    // A To and a Cc list, as a group reply makes them.
+    let seed = data("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml");
+    let o = home.ksreply(&["--json", "--mailto", "--from", ME, seed.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_str(&ok_stdout(&o)).unwrap();
+    let (to, cc) = mailto_recipients(v["mailto"].as_str().unwrap());
+    assert_eq!((to, cc.clone()), to_cc(&v));
+    assert_eq!(cc.len(), 7, "{cc:?}");
+    // public-inbox's own link, byte for byte.
+    let o = home.ksreply(&["--recipients", "public-inbox", "--mailto", seed.to_str().unwrap()]);
+    let want = std::fs::read_to_string(data("tests/data/seed/mailto.txt")).unwrap();
+    assert_eq!(ok_stdout(&o), want);
+}
