@@ -5,7 +5,7 @@ complete -c ksreply -l draft -d 'Where to write the draft (default: a new file i
 complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
 public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
 sender\t'Only the author (Reply-To, else From)'"
-complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, else user.name and user.email)' -r
+complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, else user.name and user.email); one valid address, else an error' -r
 complete -c ksreply -l identity -d 'Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does' -r
 complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
 complete -c ksreply -l attribution -d 'Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign' -r

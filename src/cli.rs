@@ -49,12 +49,16 @@ RECIPIENTS:
 
 THREADING:
   In-Reply-To is the message's Message-ID; References is its References (or its
-  single In-Reply-To id) followed by its Message-ID. Malformed ids are dropped
-  with a warning, never written.
+  single In-Reply-To id) followed by its Message-ID. Ids that cannot be written
+  safely (whitespace, control characters, angle brackets) are dropped with a
+  warning, never written; an id without @ (<xxxx>, old archives) is used, with
+  a warning that it is unusual.
 
 ATTRIBUTION AND QUOTING:
   The line above the quote is neomutt's \"On DATE, NAME wrote:\" (the date in the
-  sender's own zone, C locale; \"NAME wrote:\" when the message has no Date).
+  sender's own zone as written, -0000 included, C locale; \"NAME wrote:\" when
+  the message has no Date). NAME is the author's display name (X-Original-From
+  when a list rewrote From; also of a From without address, MAILER-DAEMON <>).
   git config ksreply.attribution (or --attribution) sets a template:
     %n  the sender's name (the address when there is no name)
     %e  the sender's address
@@ -287,7 +291,7 @@ pub struct ReplyArgs {
     #[arg(long, value_enum, default_value_t = Mode::All, value_name = "RULES")]
     pub recipients: Mode,
 
-    /// Your address for From (default: sendemail.from, else user.name and user.email).
+    /// Your address for From (default: sendemail.from, else user.name and user.email); one valid address, else an error.
     #[arg(long, value_name = "ADDRESS")]
     pub from: Option<String>,
 

@@ -319,13 +319,21 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
     })
 }
 
-/// The user's From: `--from`, else the identity in git config.
+/// The user's From: `--from`, else the identity in git config. A `--from`
+/// that is not one plausible address, written as given, is refused (the
+/// draft would have no From, or another one).
 fn from_address(cli: &Cli, config: &GitConfig) -> Result<Option<Addr>> {
     match &cli.reply.from {
         Some(f) => {
-            let (name, email) =
-                message::address::parse_one(f).ok_or_else(|| Error::usage(format!("--from: not an address: {f}")))?;
-            Ok(Some(Addr { name, email }))
+            let invalid = || Error::usage(format!("--from: not a valid address: {f:?}"));
+            let list = message::address::parse_list(f);
+            let [addr] = list.as_slice() else {
+                return Err(invalid());
+            };
+            if !addr.is_plausible() || !f.contains(&addr.email) || f.chars().any(char::is_control) {
+                return Err(invalid());
+            }
+            Ok(Some(addr.clone()))
         }
         None => Ok(config
             .identity(cli.reply.identity.as_deref())
@@ -360,11 +368,17 @@ fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Op
             ));
         }
     }
-    // On --check the draft's own From comes first (see modes::check).
+    // Your own addresses: --from, sendemail.from (of the identity) and
+    // user.email all count. On --check the draft's own From comes first
+    // (see modes::check).
     let mut me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
     if !matches!(mode, Mode::Check { .. }) {
-        if let Some(e) = config.get("user.email") {
-            me.push(e.trim().to_string());
+        let configured = config.identity(r.identity.as_deref()).map(|(_, email)| email);
+        let user_email = config.get("user.email").map(|e| e.trim().to_string());
+        for e in configured.into_iter().chain(user_email) {
+            if !e.is_empty() && !me.iter().any(|m| m.eq_ignore_ascii_case(&e)) {
+                me.push(e);
+            }
         }
     }
     Ok(reply::Options {

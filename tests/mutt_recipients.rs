@@ -218,3 +218,102 @@ fn mailto_carries_every_recipient() {
     let want = std::fs::read_to_string(data("tests/data/seed/mailto.txt")).unwrap();
     assert_eq!(ok_stdout(&o), want);
 }
+
+#[test]
+fn an_invalid_from_is_refused() {
+    let home = Home::new("mutt-small-from", "");
+    let seed = data("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml");
+    for bad in ["Me <a b@example.org>", "Me", "a@x.org, b@x.org", ""] {
+        let o = home.ksreply(&["--print", "--from", bad, seed.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{bad:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err, format!("ksreply: --from: not a valid address: {bad:?}\n"));
+        assert!(o.stdout.is_empty());
+    }
+    let o = home.ksreply(&[
+        "--print",
+        "--from",
+        "\"Me, Myself\" <me@example.org>",
+        seed.to_str().unwrap(),
+    ]);
+    assert!(ok_stdout(&o).starts_with("From: \"Me, Myself\" <me@example.org>\n"));
+}
+
+#[test]
+fn attribution_keeps_minus_zero_and_names_mailer_daemon() {
+    let home = Home::new("mutt-small-attr", "");
+    let msg = "From: MAILER-DAEMON <>\nTo: me@example.org\nSubject: bounce\nMessage-ID: <b1@x.org>\n\
+               Date: Mon, 1 Jan 2024 10:00:00 -0000\n\nUndeliverable.\n";
+    let o = home.ksreply_stdin(&["--body-only", "--from", "me@example.org", "-"], msg.as_bytes());
+    assert_eq!(
+        ok_stdout(&o),
+        "On Mon, Jan 01, 2024 at 10:00:00AM -0000, MAILER-DAEMON wrote:\n> Undeliverable.\n\n"
+    );
+    let o = home.ksreply_stdin(
+        &[
+            "--body-only",
+            "--from",
+            "me@example.org",
+            "--attribution",
+            "%n <%e> %d:",
+            "-",
+        ],
+        msg.as_bytes(),
+    );
+    assert!(ok_stdout(&o).starts_with("MAILER-DAEMON <> Mon, Jan 01, 2024 at 10:00:00AM -0000:\n"));
+}
+
+#[test]
+fn all_your_addresses_count() {
+    // --from, sendemail.from and user.email: none of them gets the reply.
+    let home = Home::new(
+        "mutt-small-me",
+        "[user]\n\tname = U\n\temail = user@example.org\n[sendemail]\n\tfrom = S <send@example.org>\n",
+    );
+    let msg = message(
+        "From: A <a@x.org>\nTo: list@x.org, send@example.org\nCc: user@example.org, Flag@Example.org, b@x.org\n",
+    );
+    let (v, _) = json(&home, &["--from", "F <flag@example.org>"], &msg);
+    assert_eq!(
+        to_cc(&v),
+        (vec!["a@x.org".into()], vec!["list@x.org".into(), "b@x.org".into()])
+    );
+    // Without --from, sendemail.from is the From and user.email still counts.
+    let (v, _) = json(&home, &[], &msg);
+    assert_eq!(v["from"]["email"], "send@example.org");
+    assert_eq!(emails(&v["cc"]), ["list@x.org", "Flag@Example.org", "b@x.org"]);
+}
+
+#[test]
+fn a_message_id_without_at_is_used_with_a_warning() {
+    let home = Home::new("mutt-small-msgid", "");
+    let msg = "From: A <a@x.org>\nTo: b@x.org\nSubject: old\nMessage-ID: <xxxx>\nReferences: <yes> <p@x.org>\n\
+               Date: Mon, 1 Jan 2024 10:00:00 +0000\n\nhello\n";
+    let o = home.ksreply_stdin(&["--print", "--from", "me@example.org", "-"], msg.as_bytes());
+    let draft = ok_stdout(&o);
+    assert!(
+        draft.contains("\nIn-Reply-To: <xxxx>\nReferences: <yes> <p@x.org> <xxxx>\n"),
+        "{draft}"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        "ksreply: warning: unusual Message-ID <xxxx> (not local@domain): used as it is to thread the reply\n\
+         ksreply: warning: unusual id(s) <yes> (not local@domain) kept in References\n"
+    );
+    // public-inbox threads to it too.
+    let o = home.ksreply_stdin(
+        &["--recipients", "public-inbox", "--git-send-email", "-"],
+        msg.as_bytes(),
+    );
+    assert!(
+        ok_stdout(&o).contains("--in-reply-to=xxxx"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    // Unsafe ids are still dropped, never written.
+    let bad = msg.replace("<xxxx>", "<x y>");
+    let o = home.ksreply_stdin(&["--print", "--from", "me@example.org", "-"], bad.as_bytes());
+    let draft = ok_stdout(&o);
+    assert!(!draft.contains("In-Reply-To") && !draft.contains("x y"), "{draft}");
+}

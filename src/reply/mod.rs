@@ -10,7 +10,7 @@ pub mod threading;
 
 use crate::draft::Draft;
 use crate::message::address::Addr;
-use crate::message::Mail;
+use crate::message::{msgid, Mail};
 pub use recipients::Mode;
 
 #[derive(Debug, Clone, Default)]
@@ -108,7 +108,22 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
         Some(id) if threading.in_reply_to.is_none() => warnings.push(format!(
             "malformed Message-ID <{id}> not used: the reply will not be threaded"
         )),
+        Some(id) if msgid::is_unusual(id) => warnings.push(format!(
+            "unusual Message-ID <{id}> (not local@domain): used as it is to thread the reply"
+        )),
         _ => {}
+    }
+    let unusual: Vec<String> = threading
+        .references
+        .iter()
+        .filter(|r| msgid::is_unusual(r) && Some(*r) != mail.message_id.as_ref())
+        .map(|r| format!("<{r}>"))
+        .collect();
+    if !unusual.is_empty() {
+        warnings.push(format!(
+            "unusual id(s) {} (not local@domain) kept in References",
+            unusual.join(" ")
+        ));
     }
     for id in threading
         .dropped
