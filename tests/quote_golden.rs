@@ -231,12 +231,29 @@ fn golden_reply_bodies() {
 fn the_copies_are_the_corpus_files() {
     // The copies must stay byte-identical to the shared corpus when it is there.
     let Some(shared) = shared_dir() else { return };
-    for (case, _) in CASES {
-        let mine = std::fs::read(root().join("tests/data/corpus").join(case)).unwrap();
-        let theirs = std::fs::read(shared.join("corpus").join(case)).unwrap();
+    // Every copy, those of other tests (tests/mutt_*.rs) too.
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.file_name().is_some_and(|n| n != "README.md") {
+                out.push(p);
+            }
+        }
+    }
+    let base = root().join("tests/data/corpus");
+    let mut copies = Vec::new();
+    walk(&base, &mut copies);
+    assert!(copies.len() >= CASES.len());
+    for case in CASES.iter().map(|(c, _)| base.join(c)).chain(copies) {
+        let rel = case.strip_prefix(&base).unwrap();
+        let mine = std::fs::read(&case).unwrap();
+        let theirs = std::fs::read(shared.join("corpus").join(rel)).unwrap();
         assert!(
             mine == theirs,
-            "tests/data/corpus/{case} differs from the shared corpus"
+            "tests/data/corpus/{} differs from the shared corpus",
+            rel.display()
         );
     }
 }
