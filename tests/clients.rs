@@ -13,7 +13,8 @@
 
 mod common;
 
-use common::mail::{emails, header};
+use common::mail::{emails, header, json_emails, json_strings, msg_ids};
+use common::require;
 #[path = "support/tmux.rs"]
 mod tmux;
 
@@ -61,16 +62,6 @@ fn corpus(rel: &str) -> PathBuf {
         p.display()
     );
     p
-}
-
-fn require(program: &str, package: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
-        .unwrap_or(false);
-    assert!(
-        found,
-        "{program} is not installed (Debian package {package}); this test drives the real program"
-    );
 }
 
 /// The world a mail client and ksreply live in: a temp dir with HOME,
@@ -204,24 +195,8 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
-fn msg_ids(v: &str) -> Vec<String> {
-    v.split('<')
-        .skip(1)
-        .filter_map(|s| s.split_once('>'))
-        .map(|(id, _)| id.to_string())
-        .collect()
-}
-
 fn body(msg: &str) -> &str {
     msg.split_once("\n\n").map(|(_, b)| b).unwrap_or("")
-}
-
-fn json_emails(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["email"].as_str().unwrap().to_lowercase())
-        .collect()
 }
 
 /// The reply as it should arrive, from what `ksreply --json` drafts for the
@@ -245,12 +220,7 @@ fn assert_reply_matches(sent: &str, rcpts: &[String], want: &serde_json::Value, 
         Some(format!("<{irt}>")),
         "In-Reply-To\n{ctx}\n{sent}"
     );
-    let refs: Vec<String> = want["references"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_str().unwrap().to_string())
-        .collect();
+    let refs = json_strings(&want["references"]);
     assert_eq!(
         header(sent, "References").map(|v| msg_ids(&v)),
         Some(refs),

@@ -47,7 +47,8 @@ mod common;
 mod tmux;
 
 use common::home::{data, ok_stdout, Home};
-use common::mail::{emails, header};
+use common::mail::{emails, header, json_emails, json_strings, msg_ids as ids};
+use common::require;
 use common::temp::TempDir;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -114,14 +115,6 @@ fn messages() -> Vec<PathBuf> {
     let mut v = vec![data("tests/data/seed/YT26ebT6xXWsnVMw@unreal.eml")];
     v.extend(MESSAGES.iter().map(|m| data("tests/data/corpus").join(m)));
     v
-}
-
-fn require(program: &str, package: &str) {
-    let found = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()));
-    assert!(
-        found,
-        "{program} is not installed (Debian package {package}); this test drives the real program"
-    );
 }
 
 /// What neomutt wrote for one message: the draft as the editor saw it and
@@ -218,14 +211,6 @@ fn neomutt_replies(identity: &str, files: &[PathBuf]) -> Vec<NeomuttReply> {
         .collect()
 }
 
-fn ids(v: &str) -> Vec<String> {
-    v.split('<')
-        .skip(1)
-        .filter_map(|s| s.split_once('>'))
-        .map(|(id, _)| id.to_string())
-        .collect()
-}
-
 fn is_flowed(raw: &[u8]) -> bool {
     let head = String::from_utf8_lossy(raw).to_ascii_lowercase();
     head.contains("format=flowed") || head.contains("format=\"flowed\"")
@@ -284,14 +269,6 @@ fn ksreply_quote(body: &str, flowed: bool) -> Vec<String> {
     lines
 }
 
-fn json_emails(v: &serde_json::Value) -> Vec<String> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["email"].as_str().unwrap().to_lowercase())
-        .collect()
-}
-
 /// The differences between neomutt's reply and ksreply's to `file`, and
 /// how many quote lines neomutt wrote.
 fn compare(file: &Path, identity: &str, neomutt: &NeomuttReply, ks: &serde_json::Value) -> (Vec<String>, usize) {
@@ -319,12 +296,7 @@ fn compare(file: &Path, identity: &str, neomutt: &NeomuttReply, ks: &serde_json:
         problems.push(format!("In-Reply-To: neomutt {irt:?}, ksreply {ks_irt:?}"));
     }
     let refs = header(sent, "References").map(|v| ids(&v)).unwrap_or_default();
-    let ks_refs: Vec<String> = ks["references"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r.as_str().unwrap().to_string())
-        .collect();
+    let ks_refs = json_strings(&ks["references"]);
     let last10 = &ks_refs[ks_refs.len().saturating_sub(10)..];
     if refs != last10 {
         problems.push(format!("References: neomutt {refs:?}, ksreply (last 10) {last10:?}"));

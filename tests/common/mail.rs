@@ -30,3 +30,30 @@ pub fn emails(v: &str) -> Vec<String> {
         .map(|a| a.email.to_lowercase())
         .collect()
 }
+
+/// The ids of a Message-ID header value (`<a@b> <c@d>` → `a@b`, `c@d`).
+pub fn msg_ids(v: &str) -> Vec<String> {
+    v.split('<')
+        .skip(1)
+        .filter_map(|s| s.split_once('>'))
+        .map(|(id, _)| id.to_string())
+        .collect()
+}
+
+/// The addresses of a `--json` address list (`to`, `cc`), lower-cased.
+pub fn json_emails(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["email"].as_str().unwrap().to_lowercase())
+        .collect()
+}
+
+/// A `--json` list of strings (`references`).
+pub fn json_strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}

@@ -54,3 +54,13 @@ pub fn run_with_stdin(c: &mut Command, input: &[u8]) -> Output {
     w.join().unwrap();
     out
 }
+
+/// Fail, naming the Debian package, when `program` is not on PATH: the
+/// tests that drive real programs are never skipped.
+pub fn require(program: &str, package: &str) {
+    let found = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()));
+    assert!(
+        found,
+        "{program} is not installed (Debian package {package}); this test drives the real program"
+    );
+}
