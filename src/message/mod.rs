@@ -272,7 +272,7 @@ fn parse_inner(
     let from_name = first(HeaderName::From)
         .and_then(|h| h.value.as_address())
         .and_then(|a| a.first())
-        .filter(|a| a.address.as_deref().is_none_or(|e| e.trim().is_empty()))
+        .filter(|a| a.address.as_deref().map_or(true, |e| e.trim().is_empty()))
         .and_then(|a| a.name.as_deref())
         .map(crate::text::one_line)
         .map(|n| n.trim().to_string())
