@@ -5,7 +5,7 @@ complete -c ksreply -l draft -d 'Where to write the draft (default: a new file i
 complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
 public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
 sender\t'Only the author (Reply-To, else From)'"
-complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, else user.name and user.email)' -r
+complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, else user.name and user.email); one valid address, else an error' -r
 complete -c ksreply -l identity -d 'Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does' -r
 complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
 complete -c ksreply -l attribution -d 'Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign' -r
@@ -33,7 +33,7 @@ complete -c ksreply -l latest -d 'In an mbox or fetched thread, reply to the new
 complete -c ksreply -l list -d 'List the thread (or the mbox) one message a line: depth-indented subject, author, date, Message-ID; with --json an array'
 complete -c ksreply -s p -l print -d 'Write the draft to standard output'
 complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
-complete -c ksreply -l mailto -d 'Print the mailto: link (as a public-inbox page has it)'
+complete -c ksreply -l mailto -d 'Print the mailto: link with every recipient of the draft (To comma-separated, Cc); with --recipients public-inbox, a public-inbox page\'s own link'
 complete -c ksreply -l json -d 'Print one JSON object (from, to, cc, subject, in_reply_to, references, draft_path, body, ...)'
 complete -c ksreply -l body-only -d 'With --print: only the body (attribution and quote), e.g. for an aerc template'
 complete -c ksreply -l headers-only -d 'With --print: only the header block (From, To, Cc, Subject, In-Reply-To, References)'

@@ -26,27 +26,39 @@ RECIPIENTS:
   other address, deduplicated case-insensitively keeping the first spelling,
   sorted bytewise. The Subject gets \"Re: \" unless /\\bRe:/i occurs in it.
 
-  --recipients all (the default) starts from the same addresses and:
-    * removes your own address (--from, sendemail.from, user.email);
+  --recipients all (the default) is mutt's group reply, reading every To and Cc
+  header (a message may repeat them), and:
+    * removes your own addresses (--from, sendemail.from and user.email all count);
     * uses Reply-To instead of From when the sender set one (B4 Relay mails come
       from devnull+...@kernel.org with the author in Reply-To); devnull relay
-      addresses never get a reply;
-    * uses Mail-Followup-To, when present, as the recipients (all in To);
-    * replying to your own message goes to its original To and Cc;
+      addresses never get a reply; a Reply-To that a list set to its own
+      address (also in To or Cc, or the List-Post address) keeps the author in
+      To and the list in Cc;
+    * takes the author from X-Original-From when a list rewrote From (Google
+      Groups: 'Name' via list); the list stays in Cc;
+    * uses Mail-Followup-To, when present, as the recipients (all in To), with
+      a warning naming the author or To/Cc recipients it leaves out;
+    * replying to your own message goes to its original To and Cc (and its
+      Reply-To, when it has one);
     * keeps the header order (To, then Cc) instead of sorting;
     * collapses leading reply prefixes (Re:, RE:, Re[2]:, AW:, SV:, Odp:, 回复:,
       答复: ...) into one \"Re: \".
 
-  --recipients sender replies to the author only (Reply-To, else From).
+  --recipients sender replies to the author only (Reply-To unless a list set
+  it, else X-Original-From, else From).
 
 THREADING:
   In-Reply-To is the message's Message-ID; References is its References (or its
-  single In-Reply-To id) followed by its Message-ID. Malformed ids are dropped
-  with a warning, never written.
+  single In-Reply-To id) followed by its Message-ID. Ids that cannot be written
+  safely (whitespace, control characters, angle brackets) are dropped with a
+  warning, never written; an id without @ (<xxxx>, old archives) is used, with
+  a warning that it is unusual.
 
 ATTRIBUTION AND QUOTING:
   The line above the quote is neomutt's \"On DATE, NAME wrote:\" (the date in the
-  sender's own zone, C locale; \"NAME wrote:\" when the message has no Date).
+  sender's own zone as written, -0000 included, C locale; \"NAME wrote:\" when
+  the message has no Date). NAME is the author's display name (X-Original-From
+  when a list rewrote From; also of a From without address, MAILER-DAEMON <>).
   git config ksreply.attribution (or --attribution) sets a template:
     %n  the sender's name (the address when there is no name)
     %e  the sender's address
@@ -62,15 +74,21 @@ ATTRIBUTION AND QUOTING:
   format=flowed is undone, and the text parts that are not attachments are
   quoted: text/plain preferred in multipart/alternative, HTML converted to text
   when there is no plain text, inline text/x-patch and text/x-diff parts too, a
-  forwarded message as its From, Date, Subject and text. Every other part
-  (attachments, signatures, images) is one
+  forwarded message as its From, Date, Subject and text. Signatures and keys
+  (application/pgp-signature, pkcs7-signature, x-pkcs7-signature, pgp-keys,
+  inline PGP armor) are left out (-v names them); a multipart whose parts
+  cannot be found (no or a wrong boundary) is quoted as its undecoded text, as
+  neomutt shows it. Every other part (attachments, images) is one
   \"[-- attachment: NAME (TYPE, SIZE) --]\" line; --quote-attachments (git
   config ksreply.quoteAttachments true) also quotes text/plain, text/x-patch
   and text/x-diff attachments below their line, as mutt does, for reviewing a
   patch sent as an attachment. The signature is cut at the \"-- \" line and
   long lines are never rewrapped.
-  Already-quoted lines stack as \">>\"; git config ksreply.quoteStacking spaced
-  gives \"> >\" instead.
+  Lines are quoted as mutt quotes them: \"> \" and the original line byte for
+  byte (other people's \"> > \" markers and trailing blanks kept); an empty line
+  becomes \">\". git config ksreply.quoteStacking compact quotes already-quoted
+  lines as \">> x\" instead of \"> > x\" (mutt, the default; spaced is another
+  name for it).
 
 NETIQUETTE CHECK:
   --check DRAFT (and every send, after the editor) looks for: top-posting,
@@ -278,7 +296,7 @@ pub struct OutputArgs {
     #[arg(long)]
     pub git_send_email: bool,
 
-    /// Print the mailto: link (as a public-inbox page has it).
+    /// Print the mailto: link with every recipient of the draft (To comma-separated, Cc); with --recipients public-inbox, a public-inbox page's own link.
     #[arg(long)]
     pub mailto: bool,
 
@@ -319,7 +337,7 @@ pub struct ReplyArgs {
     #[arg(long, value_enum, default_value_t = Mode::All, value_name = "RULES")]
     pub recipients: Mode,
 
-    /// Your address for From (default: sendemail.from, else user.name and user.email).
+    /// Your address for From (default: sendemail.from, else user.name and user.email); one valid address, else an error.
     #[arg(long, value_name = "ADDRESS")]
     pub from: Option<String>,
 

@@ -121,13 +121,7 @@ pub fn mailto(plan: &Plan) -> Result<()> {
     let d = draft_reply(plan)?;
     let path = save(plan, &d)?;
     let r = &d.reply;
-    let to = emails(&r.to);
-    let link = mailto::link(
-        to.first().map(|s| s.as_str()).unwrap_or(""),
-        r.in_reply_to.as_deref(),
-        &emails(&r.cc),
-        &r.subject,
-    );
+    let link = mailto::link(&emails(&r.to), r.in_reply_to.as_deref(), &emails(&r.cc), &r.subject);
     if plan.json {
         return output::json(&ReplyReport {
             mailto: Some(link),

@@ -10,7 +10,10 @@ use crate::compose::Session;
 use crate::config::GitConfig;
 use crate::error::{Error, Result};
 use crate::message::{self, address::Addr, body::ExtractOptions};
-use crate::reply::{self, quote::QuoteOptions};
+use crate::reply::{
+    self,
+    quote::{QuoteOptions, Stacking},
+};
 use crate::send;
 use crate::source::{self, file::Limits, remote::RemoteOptions, Input};
 use std::path::PathBuf;
@@ -270,6 +273,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         return Ok(Mode::PlainText(QuoteOptions {
             prefix: cli.reply.quote_prefix.clone(),
             keep_signature: cli.reply.keep_signature,
+            stacking: stacking(config)?,
             ..Default::default()
         }));
     }
@@ -409,17 +413,36 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
     })
 }
 
-/// The user's From: `--from`, else the identity in git config.
+/// The user's From: `--from`, else the identity in git config. A `--from`
+/// that is not one plausible address, written as given, is refused (the
+/// draft would have no From, or another one).
 fn from_address(cli: &Cli, config: &GitConfig) -> Result<Option<Addr>> {
     match &cli.reply.from {
         Some(f) => {
-            let (name, email) =
-                message::address::parse_one(f).ok_or_else(|| Error::usage(format!("--from: not an address: {f}")))?;
-            Ok(Some(Addr { name, email }))
+            let invalid = || Error::usage(format!("--from: not a valid address: {f:?}"));
+            let list = message::address::parse_list(f);
+            let [addr] = list.as_slice() else {
+                return Err(invalid());
+            };
+            if !addr.is_plausible() || !f.contains(&addr.email) || f.chars().any(char::is_control) {
+                return Err(invalid());
+            }
+            Ok(Some(addr.clone()))
         }
         None => Ok(config
             .identity(cli.reply.identity.as_deref())
             .map(|(name, email)| Addr { name, email })),
+    }
+}
+
+/// git config `ksreply.quoteStacking`: `mutt` (or `spaced`, the default) or
+/// `compact`.
+fn stacking(config: &GitConfig) -> Result<Stacking> {
+    match config.get("ksreply.quoteStacking") {
+        None => Ok(Stacking::default()),
+        Some(v) => v
+            .parse()
+            .map_err(|e| Error::usage(format!("ksreply.quoteStacking: {e}"))),
     }
 }
 
@@ -439,26 +462,19 @@ fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Op
             ));
         }
     }
-    // On --check the draft's own From comes first (see modes::check).
+    // Your own addresses: --from, sendemail.from (of the identity) and
+    // user.email all count. On --check the draft's own From comes first
+    // (see modes::check).
     let mut me: Vec<String> = from.iter().map(|a| a.email.clone()).collect();
     if !matches!(mode, Mode::Check { .. }) {
-        if let Some(e) = config.get("user.email") {
-            me.push(e.trim().to_string());
+        let configured = config.identity(r.identity.as_deref()).map(|(_, email)| email);
+        let user_email = config.get("user.email").map(|e| e.trim().to_string());
+        for e in configured.into_iter().chain(user_email) {
+            if !e.is_empty() && !me.iter().any(|m| m.eq_ignore_ascii_case(&e)) {
+                me.push(e);
+            }
         }
     }
-    let spaced_stacking = match config
-        .get("ksreply.quoteStacking")
-        .map(|v| v.trim().to_ascii_lowercase())
-    {
-        None => false,
-        Some(v) if v == "spaced" => true,
-        Some(v) if v == "compact" => false,
-        Some(v) => {
-            return Err(Error::usage(format!(
-                "ksreply.quoteStacking: {v:?} is not compact or spaced"
-            )))
-        }
-    };
     Ok(reply::Options {
         mode: r.recipients,
         from,
@@ -470,7 +486,7 @@ fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Op
                 .attribution
                 .clone()
                 .or_else(|| config.get("ksreply.attribution").map(String::from)),
-            spaced_stacking,
+            stacking: stacking(config)?,
             flowed: r.flowed,
             no_quote: r.no_quote,
             lines: r.quote_lines,

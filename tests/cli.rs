@@ -70,9 +70,13 @@ fn print_draft_of_seed() {
     let refs = headers.split("References:").nth(1).unwrap();
     assert_eq!(refs.matches('<').count(), 11, "{refs}");
     assert!(refs.trim_end().ends_with("<YT26ebT6xXWsnVMw@unreal>"));
-    assert!(body.starts_with("On Sun, Sep 12, 2021 at 11:29:45AM +0300, Leon Romanovsky wrote:\n> On Sun, Sep 12, 2021 at 09:26:57AM +0200, Greg KH wrote:\n>> On Sun"));
-    for line in body.lines() {
-        assert!(line == line.trim_end(), "trailing whitespace: {line:?}");
+    assert!(body.starts_with("On Sun, Sep 12, 2021 at 11:29:45AM +0300, Leon Romanovsky wrote:\n> On Sun, Sep 12, 2021 at 09:26:57AM +0200, Greg KH wrote:\n> > On Sun"));
+    // Quoted as mutt quotes: the prefix, then the original line untouched
+    // (other people's markers, trailing blanks); an empty line is `>`.
+    assert!(body.contains("\n> > > > Hi Leon,\n> > > > \n"), "{body}");
+    assert!(body.contains("\n> > > > > > > > >> have been very bad, as it would prevent several videoconferencing \n"));
+    for line in body.lines().skip(1).filter(|l| !l.is_empty()) {
+        assert!(line == ">" || line.starts_with("> "), "{line:?}");
     }
     // Nothing written to disk with --print alone.
     assert!(!sb.home().join(".local/state/ksreply/drafts").exists());

@@ -683,8 +683,8 @@ mod server {
             }
         }
         assert!(
-            pane.contains(">>>>> [1]: https://elixir.bootlin.com/"),
-            "ksreply's stacked quote\n{}",
+            pane.contains("> > > > > [1]: https://elixir.bootlin.com/"),
+            "ksreply's quote, stacked as mutt stacks\n{}",
             t.report()
         );
         assert!(
@@ -741,7 +741,7 @@ mod server {
         });
         let pane: String = pane.lines().map(|l| l.trim_end().to_string() + "\n").collect();
         assert!(
-        pane.contains("On Mon, Mar 08, 2021 at 02:39:34PM -0800, Guenter Roeck wrote:\n> On Mon, Mar 08, 2021 at 08:27:30PM +0000, Chris Packham wrote:\n> [ ... ]\n>>> Other than that,"),
+        pane.contains("On Mon, Mar 08, 2021 at 02:39:34PM -0800, Guenter Roeck wrote:\n> On Mon, Mar 08, 2021 at 08:27:30PM +0000, Chris Packham wrote:\n> [ ... ]\n> > > Other than that,"),
         "{}",
         t.report()
     );

@@ -423,7 +423,7 @@ fn print_stdin_is_a_pure_filter() {
     let o = env.ksreply_stdin(&["--body-only", "-"], raw.as_bytes());
     assert_eq!(String::from_utf8_lossy(&o.stdout), want.split_once("\n\n").unwrap().1);
     let o = env.ksreply_stdin(&["--plain-text", "-"], b"Hello,\r\n\r\n> earlier\r\n-- \r\nSig\r\n");
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "> Hello,\n>\n>> earlier\n");
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "> Hello,\n>\n> > earlier\n");
     assert!(
         !env.drafts_dir().exists(),
         "a filter writes no draft: {:?}",

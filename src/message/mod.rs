@@ -23,18 +23,33 @@ pub struct MailDate {
     pub second: u8,
     /// Offset east of UTC in minutes.
     pub offset_minutes: i16,
+    /// The zone was written `-0000` (RFC 5322: the local zone is unknown);
+    /// it is printed as written.
+    pub unknown_zone: bool,
     /// 0 = Sunday.
     pub weekday: u8,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct Mail {
-    /// Addresses of the first copy of each header, in header order.
+    /// Addresses of the first From, Reply-To and Mail-Followup-To header.
     pub from: Vec<Addr>,
+    /// Addresses of every To and Cc header, in header order (a message may
+    /// repeat them, as mutt and notmuch read it).
     pub to: Vec<Addr>,
     pub cc: Vec<Addr>,
+    /// The first To and the first Cc header alone, as public-inbox reads them.
+    pub first_to: Vec<Addr>,
+    pub first_cc: Vec<Addr>,
     pub reply_to: Vec<Addr>,
     pub mail_followup_to: Vec<Addr>,
+    /// The author when a list rewrote From (Google Groups: `'Name' via list`).
+    pub x_original_from: Vec<Addr>,
+    /// The list's posting address (`List-Post: <mailto:ADDRESS>`).
+    pub list_post: Option<String>,
+    /// The display name of a From without address (`MAILER-DAEMON <>`), for
+    /// the attribution line.
+    pub from_name: Option<String>,
     /// Decoded (RFC 2047) and unfolded.
     pub subject: Option<String>,
     /// As found (without brackets), not yet validated.
@@ -197,6 +212,14 @@ fn parse_inner(
             .map(address::from_parsed)
             .unwrap_or_default()
     };
+    let all_addrs = |name: HeaderName| -> Vec<Addr> {
+        headers
+            .iter()
+            .filter(|h| h.name == name)
+            .filter_map(|h| h.value.as_address())
+            .flat_map(address::from_parsed)
+            .collect()
+    };
     let raw_value = |name: &str| {
         headers
             .iter()
@@ -242,16 +265,33 @@ fn parse_inner(
                 minute: d.minute,
                 second: d.second,
                 offset_minutes: if d.tz_before_gmt { -offset } else { offset },
+                unknown_zone: d.tz_before_gmt && offset == 0,
                 weekday: weekday(d.year as i64, d.month as i64, d.day as i64),
             })
         });
 
+    let from_name = first(HeaderName::From)
+        .and_then(|h| h.value.as_address())
+        .and_then(|a| a.first())
+        .filter(|a| a.address.as_deref().map_or(true, |e| e.trim().is_empty()))
+        .and_then(|a| a.name.as_deref())
+        .map(crate::text::one_line)
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty());
+
     Ok(Some(Mail {
         from: addrs(HeaderName::From),
-        to: addrs(HeaderName::To),
-        cc: addrs(HeaderName::Cc),
+        to: all_addrs(HeaderName::To),
+        cc: all_addrs(HeaderName::Cc),
+        first_to: addrs(HeaderName::To),
+        first_cc: addrs(HeaderName::Cc),
         reply_to: addrs(HeaderName::ReplyTo),
         mail_followup_to,
+        x_original_from: raw_value("X-Original-From")
+            .map(|v| address::parse_list(&v))
+            .unwrap_or_default(),
+        list_post: raw_value("List-Post").and_then(|v| list_post_address(&v)),
+        from_name,
         subject,
         message_id: raw_value("Message-ID").and_then(|v| msgid::extract_first(&v)),
         in_reply_to: raw_value("In-Reply-To")
@@ -310,6 +350,19 @@ fn limit_depth(msg: &mut mail_parser::Message<'_>, level: usize) -> bool {
     cut
 }
 
+/// The address of a `List-Post: <mailto:list@example.org>` value (RFC 2369);
+/// None for `NO` or a URL that is not mailto:.
+fn list_post_address(raw: &str) -> Option<String> {
+    msgid::extract_all(raw).into_iter().find_map(|url| {
+        let rest = url
+            .get(..7)
+            .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+            .map(|_| &url[7..])?;
+        let addr = rest.split('?').next()?.trim();
+        address::plausible_email(addr).then(|| addr.to_string())
+    })
+}
+
 /// Collapse folding whitespace (CR, LF, tabs after a fold) into single
 /// spaces and trim, as public-inbox and mail clients display a Subject.
 fn unfold(s: &str) -> String {
@@ -351,6 +404,41 @@ mod tests {
     fn unfold_subject() {
         assert_eq!(unfold("a\n b"), "a b");
         assert_eq!(unfold("a\r\n\tb "), "a b");
+    }
+
+    #[test]
+    fn list_post() {
+        assert_eq!(
+            list_post_address("<mailto:ksummit@lists.linux.dev>"),
+            Some("ksummit@lists.linux.dev".into())
+        );
+        assert_eq!(
+            list_post_address(" <MAILTO:l@x.org?subject=x> (comment)"),
+            Some("l@x.org".into())
+        );
+        assert_eq!(list_post_address("NO"), None);
+        assert_eq!(list_post_address("<https://x.org/post>"), None);
+    }
+
+    #[test]
+    fn repeated_headers_and_odd_from() {
+        let m = parse(
+            b"From: MAILER-DAEMON <>\nTo: a@x.org\nCc: b@x.org\ncc: c@x.org, d@x.org\nTo: e@x.org\n\
+              Date: Mon, 1 Jan 2024 10:00:00 -0000\nSubject: s\n\nbody\n",
+        )
+        .unwrap();
+        let emails = |v: &[Addr]| v.iter().map(|a| a.email.clone()).collect::<Vec<_>>();
+        assert_eq!(emails(&m.to), ["a@x.org", "e@x.org"]);
+        assert_eq!(emails(&m.cc), ["b@x.org", "c@x.org", "d@x.org"]);
+        assert_eq!(emails(&m.first_to), ["a@x.org"]);
+        assert_eq!(emails(&m.first_cc), ["b@x.org"]);
+        assert!(m.from.is_empty());
+        assert_eq!(m.from_name.as_deref(), Some("MAILER-DAEMON"));
+        let d = m.date.unwrap();
+        assert!(d.unknown_zone && d.offset_minutes == 0);
+        let m = parse(b"From: A <a@x.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nbody\n").unwrap();
+        assert_eq!(m.from_name, None);
+        assert!(!m.date.unwrap().unknown_zone);
     }
 
     #[test]

@@ -4,20 +4,22 @@
 //! Ids are kept without the angle brackets everywhere inside ksreply and
 //! get them back only when a header is written.
 
-/// A Message-ID that may be written into In-Reply-To/References: non-empty
-/// local part and domain around an `@`, and no whitespace, control
-/// characters or angle brackets. mail-builder writes these headers raw, so
-/// this check is what keeps message data from injecting header lines.
+/// A Message-ID that may be written into In-Reply-To/References: not empty,
+/// and no whitespace, control characters or angle brackets. mail-builder
+/// writes these headers raw, so this check is what keeps message data from
+/// injecting header lines. Ids without `@` (`<xxxx>`, real in old archives)
+/// are safe to write: see [`is_unusual`].
 pub fn is_valid(id: &str) -> bool {
-    if id.len() > 998 {
-        return false;
-    }
-    match id.rsplit_once('@') {
-        Some((local, domain)) if !local.is_empty() && !domain.is_empty() => !id
+    !id.is_empty()
+        && id.len() <= 998
+        && !id
             .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>'),
-        _ => false,
-    }
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
+}
+
+/// A valid id that is not `local@domain` (RFC 5322's form): worth a warning.
+pub fn is_unusual(id: &str) -> bool {
+    !matches!(id.rsplit_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty())
 }
 
 /// All `<...>` tokens of a raw header value, in order, as public-inbox reads
@@ -87,10 +89,13 @@ mod tests {
         assert!(is_valid("YT26ebT6xXWsnVMw@unreal"));
         assert!(is_valid("20210911005214.71b55ac6@coco.lan"));
         assert!(is_valid("YTvuDsrUNhg/VXD0@localhost"));
-        assert!(!is_valid("yes"));
+        // Safe to write, if unusual.
+        for odd in ["yes", "xxxx", "@x", "x@"] {
+            assert!(is_valid(odd) && is_unusual(odd), "{odd}");
+        }
+        assert!(!is_unusual("YT26ebT6xXWsnVMw@unreal"));
         assert!(!is_valid(""));
-        assert!(!is_valid("@x"));
-        assert!(!is_valid("x@"));
+        assert!(!is_valid("a\tb"));
         assert!(!is_valid("a@b\r\nBcc: evil@x"));
         assert!(!is_valid("a@b>\r\nBcc: evil@x"));
         assert!(!is_valid("a@b>"));

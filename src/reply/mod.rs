@@ -10,7 +10,7 @@ pub mod threading;
 
 use crate::draft::Draft;
 use crate::message::address::Addr;
-use crate::message::Mail;
+use crate::message::{msgid, Mail};
 pub use recipients::Mode;
 
 #[derive(Debug, Clone, Default)]
@@ -73,8 +73,8 @@ impl From<&Reply> for Draft {
 }
 
 pub fn build(mail: &Mail, opts: &Options) -> Reply {
-    let mut warnings = Vec::new();
     let mut rcpt = recipients::compute(mail, opts.mode, &opts.me);
+    let mut warnings = std::mem::take(&mut rcpt.warnings);
     // An address that cannot go into a header (`touch x@y`, `@x`) is
     // dropped here, once, so the draft, the git send-email command, the
     // mailto link and the JSON all name the same people.
@@ -108,7 +108,23 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
         Some(id) if threading.in_reply_to.is_none() => warnings.push(format!(
             "malformed Message-ID <{id}> not used: the reply will not be threaded"
         )),
+        Some(id) if msgid::is_unusual(id) => warnings.push(format!(
+            "unusual Message-ID <{id}> (not local@domain): used as it is to thread the reply"
+        )),
         _ => {}
+    }
+    let unusual: Vec<String> = threading
+        .references
+        .iter()
+        .filter(|r| msgid::is_unusual(r) && Some(*r) != mail.message_id.as_ref())
+        .take(5)
+        .map(|r| format!("<{r}>"))
+        .collect();
+    if !unusual.is_empty() {
+        warnings.push(format!(
+            "unusual id(s) {} (not local@domain) kept in References",
+            unusual.join(" ")
+        ));
     }
     let dropped: Vec<&String> = threading
         .dropped
@@ -151,21 +167,33 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
     }
 }
 
+/// Who the attribution names: the author a list rewrote From for
+/// (X-Original-From), else From, else the display name of a From without
+/// address (`MAILER-DAEMON <>`).
+fn attributed(mail: &Mail) -> Option<Addr> {
+    mail.x_original_from
+        .first()
+        .or(mail.from.first())
+        .cloned()
+        .or_else(|| mail.from_name.as_deref().map(|n| Addr::new(Some(n), "")))
+}
+
 /// Attribution, blank-free quote, attachment markers, an empty line for
 /// the user's answer, and the review trailers (each once) at the end.
 fn body(mail: &Mail, opts: &Options) -> String {
     let q = &opts.quote;
     let mut out = String::new();
     if !q.no_quote {
+        let author = attributed(mail);
         let attribution = match &q.attribution {
             Some(t) => quote::render_attribution(
                 t,
-                mail.from.first(),
+                author.as_ref(),
                 mail.date.as_ref(),
                 mail.message_id.as_deref(),
                 mail.subject.as_deref(),
             ),
-            None => quote::attribution(mail.from.first(), mail.date.as_ref()),
+            None => quote::attribution(author.as_ref(), mail.date.as_ref()),
         };
         out.push_str(&attribution);
         out.push('\n');

@@ -1,5 +1,10 @@
 //! The quoted body: attribution line, then the original with `> ` in front
 //! of every line, the signature cut.
+//!
+//! By default the quote is what mutt and neomutt write: the prefix, then the
+//! original line byte for byte (other people's `> > ` markers and trailing
+//! whitespace included); an empty line gets the prefix without its trailing
+//! blank (`>`). [`Stacking::Compact`] rewrites already-quoted lines as `>>`.
 
 use crate::message::address::Addr;
 use crate::message::body::{Body, Segment};
@@ -12,17 +17,17 @@ const MONTHS: [&str; 12] = [
 
 #[derive(Debug, Clone)]
 pub struct QuoteOptions {
-    /// Prefix for each quoted line (`> `); its trimmed form is used for empty
-    /// and already-quoted lines, so `>` stacks into `>>`.
+    /// Prefix for each quoted line (`> `); its trimmed form (`>`) is used for
+    /// empty lines, and for already-quoted lines with [`Stacking::Compact`].
     pub prefix: String,
     /// Keep the signature (from the `-- ` line) instead of cutting it.
     pub keep_signature: bool,
     /// Attribution template (git config `ksreply.attribution`), see
     /// [`render_attribution`]; None: neomutt's default.
     pub attribution: Option<String>,
-    /// Stack already-quoted lines with the full prefix (`> > x`) instead of
-    /// the compact `>> x` (git config `ksreply.quoteStacking = spaced`).
-    pub spaced_stacking: bool,
+    /// How already-quoted lines are quoted again (git config
+    /// `ksreply.quoteStacking`).
+    pub stacking: Stacking,
     /// Write the quote as format=flowed (RFC 3676) instead of fixed lines.
     pub flowed: bool,
     /// Leave the original out (no attribution, no quote).
@@ -37,10 +42,35 @@ impl Default for QuoteOptions {
             prefix: "> ".to_string(),
             keep_signature: false,
             attribution: None,
-            spaced_stacking: false,
+            stacking: Stacking::Mutt,
             flowed: false,
             no_quote: false,
             lines: None,
+        }
+    }
+}
+
+/// How a line that is already quoted (`> x`, `> > x`) is quoted again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Stacking {
+    /// As mutt, neomutt, notmuch and aerc: the prefix in front of the line
+    /// as it is (`> > x` → `> > > x`). git config `ksreply.quoteStacking`
+    /// `mutt`, or `spaced` (its name before it became the default).
+    #[default]
+    Mutt,
+    /// The bare prefix, and the line's own markers without the spaces
+    /// between them (`> > x` → `>>> x`). git config `ksreply.quoteStacking
+    /// compact`.
+    Compact,
+}
+
+impl std::str::FromStr for Stacking {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "mutt" | "spaced" => Ok(Stacking::Mutt),
+            "compact" => Ok(Stacking::Compact),
+            other => Err(format!("{other:?} is not mutt, spaced or compact")),
         }
     }
 }
@@ -109,7 +139,11 @@ pub fn format_date(d: &MailDate) -> String {
         12 => (12, "PM"),
         h => (h - 12, "PM"),
     };
-    let sign = if d.offset_minutes < 0 { '-' } else { '+' };
+    let sign = if d.offset_minutes < 0 || d.unknown_zone {
+        '-'
+    } else {
+        '+'
+    };
     let off = d.offset_minutes.unsigned_abs();
     format!(
         "{}, {} {:02}, {} at {:02}:{:02}:{:02}{} {}{:02}{:02}",
@@ -196,11 +230,9 @@ pub fn render_attribution(
     out.lines().map(|l| l.trim_end()).collect::<Vec<_>>().join("\n")
 }
 
-/// Quote text line by line. Trailing blank lines are dropped; empty lines
-/// become the bare prefix (`>`); lines already starting with `>` get the
-/// bare prefix too so quotes stack as `>>` (their own `> >` markers are
-/// compacted the same way unless `spaced_stacking`); no trailing whitespace;
-/// long lines are never rewrapped.
+/// Quote text line by line. Leading and trailing empty lines are dropped;
+/// every other line keeps all its bytes (whitespace too) behind the prefix; an empty line becomes the bare prefix (`>`). Already-quoted lines
+/// stack as [`QuoteOptions::stacking`] says. Long lines are never rewrapped.
 pub fn quote(text: &str, opts: &QuoteOptions) -> String {
     let text = if opts.keep_signature { text } else { cut_signature(text) };
     quote_lines(text, opts)
@@ -211,28 +243,18 @@ pub fn quote_lines(text: &str, opts: &QuoteOptions) -> String {
     let bare = opts.prefix.trim_end();
     let mut out = String::with_capacity(text.len() + text.len() / 8);
     let lines: Vec<&str> = text.lines().collect();
-    let end = lines
-        .iter()
-        .rposition(|l| !l.trim().is_empty())
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let start = lines[..end].iter().position(|l| !l.trim().is_empty()).unwrap_or(end);
+    let end = lines.iter().rposition(|l| !l.is_empty()).map(|i| i + 1).unwrap_or(0);
+    let start = lines[..end].iter().position(|l| !l.is_empty()).unwrap_or(end);
     for line in &lines[start..end] {
-        let line = line.trim_end();
         if line.is_empty() {
             out.push_str(bare);
-        } else if line.starts_with('>') && !opts.spaced_stacking && !bare.is_empty() {
+        } else if line.starts_with('>') && opts.stacking == Stacking::Compact && !bare.is_empty() {
             out.push_str(bare);
             out.push_str(&compact_markers(line));
-        } else if line.starts_with('>') && bare.is_empty() {
-            out.push_str(line);
         } else {
             out.push_str(&opts.prefix);
             out.push_str(line);
         }
-        // A prefix that is only whitespace would leave trailing blanks.
-        let trimmed_len = out.trim_end_matches([' ', '\t']).len();
-        out.truncate(trimmed_len);
         out.push('\n');
     }
     out
@@ -326,12 +348,20 @@ fn push_marker(out: &mut String, bare: &str, marker: &str) {
 /// Write fixed lines as RFC 3676 format=flowed (DelSp=no): a line longer than
 /// `width` is broken at spaces, each piece but the last ending in a space and
 /// the continuation carrying the same quote markers; lines that start with a
-/// space or `From ` are space-stuffed. Trailing spaces are already gone, so
-/// no fixed line is read as flowed.
+/// space or `From ` are space-stuffed. Trailing spaces are removed (a fixed
+/// line must not end in one) and quote markers are written as RFC 3676
+/// counts them (`> > x` is depth 2: `>> x`).
 pub fn to_flowed(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     for line in text.lines() {
-        let line = line.trim_end();
+        let compacted;
+        let line = match line.trim_end() {
+            l if l.starts_with('>') => {
+                compacted = compact_markers(l);
+                compacted.as_str()
+            }
+            l => l,
+        };
         let depth = line.bytes().take_while(|&b| b == b'>').count();
         let mut content = &line[depth..];
         if depth > 0 {
@@ -401,6 +431,7 @@ mod tests {
             minute: 29,
             second: 45,
             offset_minutes: 180,
+            unknown_zone: false,
             weekday: 0,
         }
     }
@@ -419,6 +450,10 @@ mod tests {
         assert_eq!(format_date(&d), "Sun, Sep 02, 2021 at 12:29:45AM -0530");
         d.hour = 13;
         assert!(format_date(&d).contains("01:29:45PM"));
+        // -0000 (zone unknown) stays as written.
+        d.offset_minutes = 0;
+        d.unknown_zone = true;
+        assert_eq!(format_date(&d), "Sun, Sep 02, 2021 at 01:29:45PM -0000");
         assert_eq!(attribution(Some(&Addr::new(None, "x@y")), None), "x@y wrote:");
         assert_eq!(
             attribution(Some(&Addr::new(Some("Evil\nBcc: x"), "x@y")), None),
@@ -429,27 +464,53 @@ mod tests {
     #[test]
     fn quoting_shape() {
         let q = quote(
-            "Hello\n\n> earlier\n>> older\ntrailing   \n\n-- \nSig\n",
+            "\nHello\n\n> earlier\n \n>> older\ntrailing   \n \n\n-- \nSig\n",
             &QuoteOptions::default(),
         );
-        assert_eq!(q, "> Hello\n>\n>> earlier\n>>> older\n> trailing\n");
+        // Empty lines at either end are dropped; the others keep their bytes.
+        assert_eq!(q, "> Hello\n>\n> > earlier\n>  \n> >> older\n> trailing   \n>  \n");
     }
 
     #[test]
-    fn stacking_is_compact_unless_spaced() {
-        let t = "> > older\n>  context line of a quoted patch\n>> x\n";
+    fn quoted_content_keeps_every_byte() {
+        // mutt's quote: prefix + the line as it is, whitespace errors included.
+        let t = "+int bar = 1;   \n \n\tx\t\n> > > Hi Leon,\n> > > \n";
         assert_eq!(
             quote(t, &QuoteOptions::default()),
-            ">>> older\n>>  context line of a quoted patch\n>>> x\n"
+            "> +int bar = 1;   \n>  \n> \tx\t\n> > > > Hi Leon,\n> > > > \n"
         );
-        let spaced = QuoteOptions {
-            spaced_stacking: true,
+        // Another prefix, and an empty one.
+        let bar = QuoteOptions {
+            prefix: "| ".into(),
+            ..Default::default()
+        };
+        assert_eq!(quote("a \n\n> b\n", &bar), "| a \n|\n| > b\n");
+        let none = QuoteOptions {
+            prefix: String::new(),
+            ..Default::default()
+        };
+        assert_eq!(quote("a \n\n> b\n", &none), "a \n\n> b\n");
+    }
+
+    #[test]
+    fn stacking_is_mutt_unless_compact() {
+        let t = "> > older\n>  context line of a quoted patch\n>> x\n> trailing \n";
+        assert_eq!(
+            quote(t, &QuoteOptions::default()),
+            "> > > older\n> >  context line of a quoted patch\n> >> x\n> > trailing \n"
+        );
+        let compact = QuoteOptions {
+            stacking: Stacking::Compact,
             ..Default::default()
         };
         assert_eq!(
-            quote(t, &spaced),
-            "> > > older\n> >  context line of a quoted patch\n> >> x\n"
+            quote(t, &compact),
+            ">>> older\n>>  context line of a quoted patch\n>>> x\n>> trailing \n"
         );
+        assert_eq!("spaced".parse(), Ok(Stacking::Mutt));
+        assert_eq!(" Mutt".parse(), Ok(Stacking::Mutt));
+        assert_eq!("compact".parse(), Ok(Stacking::Compact));
+        assert!("tight".parse::<Stacking>().is_err());
     }
 
     #[test]
@@ -511,7 +572,7 @@ mod tests {
             lines: Some(LineRange { first: 2, last: 3 }),
             ..Default::default()
         };
-        assert_eq!(quote_body(&body, &lines), "> --\n> sig\n");
+        assert_eq!(quote_body(&body, &lines), "> -- \n> sig\n");
     }
 
     #[test]
@@ -525,6 +586,8 @@ mod tests {
         assert_eq!(crate::message::body::unflow(&f, false), long);
         // Space-stuffing at depth 0, the signature separator kept.
         assert_eq!(to_flowed("From here\n -x\n--\n", 78), " From here\n  -x\n-- \n");
+        // mutt's stacking written as flowed quote depth; no trailing space.
+        assert_eq!(to_flowed("> > > x  \n> >\n", 78), ">>> x\n>>\n");
     }
 
     #[test]

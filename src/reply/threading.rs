@@ -98,9 +98,10 @@ mod tests {
 
     #[test]
     fn invalid_ids_dropped() {
+        // An id without @ is safe to write (unusual, warned about by the caller).
         let t = compute(&m(Some("c@x"), &["yes"], &["yes", "a@x>\r\nBcc: e@vil", "a b@x"]));
-        assert_eq!(t.references, ["c@x"]);
-        assert_eq!(t.dropped.len(), 3);
+        assert_eq!(t.references, ["yes", "c@x"]);
+        assert_eq!(t.dropped.len(), 2);
         let t = compute(&m(Some("bad id"), &[], &["a@x"]));
         assert_eq!(t.in_reply_to, None);
         assert_eq!(t.references, ["a@x"]);

@@ -39,3 +39,27 @@ pub fn json_emails(v: &serde_json::Value) -> Vec<&str> {
         .map(|a| a["email"].as_str().unwrap())
         .collect()
 }
+
+/// The ids of a Message-ID header value (`<a@b> <c@d>` → `a@b`, `c@d`).
+pub fn msg_ids(v: &str) -> Vec<String> {
+    v.split('<')
+        .skip(1)
+        .filter_map(|s| s.split_once('>'))
+        .map(|(id, _)| id.to_string())
+        .collect()
+}
+
+/// The addresses of a `--json` address list, lower-cased (for comparing
+/// with other programs' answers as sets).
+pub fn json_emails_lower(v: &serde_json::Value) -> Vec<String> {
+    json_emails(v).into_iter().map(str::to_lowercase).collect()
+}
+
+/// A `--json` list of strings (`references`).
+pub fn json_strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_string())
+        .collect()
+}

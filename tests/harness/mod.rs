@@ -19,6 +19,7 @@
 
 #![allow(dead_code)]
 
+pub mod home;
 pub mod http;
 pub mod mail;
 pub mod public_inbox;

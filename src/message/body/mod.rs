@@ -11,9 +11,11 @@
 //! (text/plain preferred inside multipart/alternative), inline text/x-patch
 //! and text/x-diff parts, the HTML part converted to text when there is no
 //! plain text, and forwarded messages (message/rfc822) as a short header
-//! summary plus their own text. Every other part (attachments, signatures,
-//! images, binary data) becomes one marker line; text and patch attachments
-//! keep their decoded text too when asked ([`ExtractOptions`]).
+//! summary plus their own text. Signatures and keys (PGP, S/MIME) are left
+//! out, with a note: they are not content, and every careful replier deletes
+//! them. Every other part (attachments, images, binary data) becomes one
+//! marker line; text and patch attachments keep their decoded text too when
+//! asked ([`ExtractOptions`]).
 
 mod decode;
 mod flowed;
@@ -143,6 +145,15 @@ fn is_attachment(part: &MessagePart) -> bool {
         .is_some_and(|d| d.ctype().eq_ignore_ascii_case("attachment"))
 }
 
+/// Signatures and public keys: never quoted, never marked.
+fn is_signature_or_key(ctype: &str, sub: &str) -> bool {
+    ctype == "application"
+        && matches!(
+            sub,
+            "pgp-signature" | "pkcs7-signature" | "x-pkcs7-signature" | "pgp-keys"
+        )
+}
+
 /// Text subtypes that are quoted like text/plain (patches sent inline).
 fn is_patch_type(sub: &str) -> bool {
     matches!(sub, "x-patch" | "x-diff" | "patch" | "diff")
@@ -168,14 +179,24 @@ impl Walker {
     }
 
     fn mark(&mut self, msg: &Message, part: &MessagePart) {
-        self.body
-            .segments
-            .push(Segment::Attachment(describe_attachment(msg, part)));
+        let marker = describe_attachment(msg, part);
+        let (ctype, sub) = mime_type(part);
+        if is_signature_or_key(&ctype, &sub) {
+            self.note(&format!(
+                "{marker} left out of the quote (a signature or key is not content)"
+            ));
+            return;
+        }
+        self.body.segments.push(Segment::Attachment(marker));
     }
 
     fn part(&mut self, msg: &Message, id: usize, depth: usize) {
         let Some(part) = msg.parts.get(id) else { return };
         let (ctype, sub) = mime_type(part);
+        if ctype == "multipart" && !matches!(&part.body, PartType::Multipart(c) if !c.is_empty()) {
+            self.broken_multipart(msg, part, &sub);
+            return;
+        }
         match &part.body {
             PartType::Multipart(children) => {
                 let children: Vec<usize> = children.iter().map(|&c| c as usize).collect();
@@ -247,13 +268,11 @@ impl Walker {
                         self.note("a text/plain part holds HTML: it was converted to text");
                         self.push_text(html_to_text(&text));
                     } else if let Some((signed, sig_len)) = strip_inline_pgp(&text) {
-                        self.note("inline PGP: the signed text is quoted (signature not verified)");
-                        self.push_text(signed);
-                        let marker = format!(
-                            "signature (application/pgp-signature, {})",
+                        self.note(&format!(
+                            "inline PGP: the signed text is quoted (signature not verified), its {} signature left out",
                             crate::text::human_size(sig_len as u64)
-                        );
-                        self.body.segments.push(Segment::Attachment(marker));
+                        ));
+                        self.push_text(signed);
                     } else {
                         self.push_text(text);
                     }
@@ -275,9 +294,11 @@ impl Walker {
                     // S/MIME opaque signed: the signed entity is inside the CMS blob.
                     if let Some(inner) = smime_signed_content(part.contents()) {
                         if let Some(m) = mail_parser::MessageParser::default().parse(&inner[..]) {
-                            self.note("S/MIME signed-data: quoting the signed content (signature not verified)");
+                            self.note(&format!(
+                                "S/MIME signed-data: the signed content is quoted (signature not verified), {} left out",
+                                describe_attachment(msg, part)
+                            ));
                             self.part(&m, 0, depth + 1);
-                            self.mark(msg, part);
                             return;
                         }
                     }
@@ -285,6 +306,21 @@ impl Walker {
                 self.mark(msg, part);
             }
         }
+    }
+
+    /// A multipart without parts: no boundary parameter, or a boundary that
+    /// never occurs. Its body is quoted as text, undecoded, as neomutt
+    /// shows it (the nested part headers and boundary lines included).
+    fn broken_multipart(&mut self, msg: &Message, part: &MessagePart, sub: &str) {
+        let why = match part.content_type().and_then(|ct| ct.attribute("boundary")) {
+            None => "has no boundary parameter".to_string(),
+            Some(b) => format!("never uses its boundary {:?}", crate::text::one_line(b)),
+        };
+        self.note(&format!(
+            "malformed MIME: the multipart/{sub} part {why}: its body is quoted as undecoded text"
+        ));
+        let text = self.decode_text(msg, part);
+        self.push_text(text);
     }
 
     /// A forwarded message: From, Date and Subject, then its own body.
