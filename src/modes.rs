@@ -336,7 +336,7 @@ pub fn list_drafts(plan: &Plan) -> Result<()> {
 /// `--thread ID` on a terminal: the thread as a tree in a fuzzy-select
 /// list (type to filter by author or words), ID preselected.
 fn pick_from_thread(data: &[u8], id: &str) -> Result<String> {
-    let entries = thread::entries(data, &[]);
+    let entries = thread::entries(&unzipped(data)?, &[]);
     if entries.is_empty() {
         return Err(Error::input(format!("the thread of <{id}> has no messages")));
     }
@@ -387,6 +387,15 @@ fn pick_from_thread(data: &[u8], id: &str) -> Result<String> {
     }
 }
 
+/// A fetched thread is kept gzipped (`t.mbox.gz`): the mbox inside, at
+/// most [`source::file::MAX_THREAD`] bytes.
+fn unzipped(data: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    match data.starts_with(&[0x1f, 0x8b]) {
+        true => Ok(source::file::read_all(data, source::file::MAX_THREAD)?.into()),
+        false => Ok(data.into()),
+    }
+}
+
 /// `2024-01-31 10:42` (UTC) for lists.
 fn short_date(date: Option<i64>) -> String {
     match date {
@@ -409,11 +418,7 @@ pub fn list_thread(plan: &Plan) -> Result<()> {
         Input::File(p) => source::file::read_path(p)?,
         Input::MessageId { id, .. } => source::remote::fetch(id, &src.remote)?,
     };
-    let data = match data.starts_with(&[0x1f, 0x8b]) {
-        true => source::file::read_all(&data[..], source::file::MAX_THREAD)?,
-        false => data,
-    };
-    let entries = thread::entries(&data, &plan.reply.me);
+    let entries = thread::entries(&unzipped(&data)?, &plan.reply.me);
     if plan.json {
         let list: Vec<output::ThreadEntry> = entries
             .iter()
@@ -470,7 +475,7 @@ fn load_message(src: &Source) -> Result<Vec<u8>> {
                 return source::file::pick_with(&data, &Pick::Id(&chosen), &src.limits);
             }
             if let (Some(hex), None, false) = (&src.anchor, &src.msgid, src.latest) {
-                let anchored = message::mbox::split(&data)
+                let anchored = message::mbox::split(&unzipped(&data)?)
                     .filter_map(|m| message::mbox::quick_message_id(m))
                     .find(|mid| source::anchor_of(mid) == *hex)
                     .ok_or_else(|| {

@@ -362,3 +362,33 @@ fn missing_files_that_look_like_ids_are_no_such_file() {
     let o = sb.run(&["--print", "--offline", "id:missing@unreal.eml"]);
     assert_eq!(o.status.code(), Some(3), "{}", o.stderr_text());
 }
+
+/// `--list --json` on the seed thread's t.mbox.gz (issue 16): 77 entries,
+/// each parent the In-Reply-To of its message, one root; and "replied" for
+/// the messages a user answered (here: Leon, as the user).
+#[test]
+fn list_the_seed_thread() {
+    let sb = sandbox("list");
+    let gz = corpus("lore-ksummit/seed-thread/thread.mbox.gz");
+    let o = sb.run(&["--list", "--json", "--from", "leon@kernel.org", gz.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", o.stderr_text());
+    let list: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(list.len(), 77);
+    assert_eq!(list.iter().filter(|e| e["depth"] == 0).count(), 1);
+    let plain = std::fs::read(corpus("lore-ksummit/seed-thread/thread.mbox")).unwrap();
+    for m in crate::harness::public_inbox::split_mbox(&plain) {
+        let id = crate::harness::public_inbox::message_id_of(&m).unwrap();
+        let e = list.iter().find(|e| e["id"] == id.as_str()).unwrap();
+        let irt = crate::harness::public_inbox::header_values(&m, "In-Reply-To")
+            .first()
+            .map(|v| String::from_utf8_lossy(v).trim().trim_matches(['<', '>']).to_string());
+        if let Some(parent) = e["in_reply_to"].as_str() {
+            assert_eq!(irt.as_deref(), Some(parent), "{id}");
+        }
+    }
+    // Leon wrote in the thread: the messages he answered say so.
+    let replied = list.iter().filter(|e| e["replied"] == true).count();
+    assert!(replied > 0);
+    let text = sb.run(&["--list", gz.to_str().unwrap()]);
+    assert_eq!(stdout(&text).lines().count(), 77);
+}

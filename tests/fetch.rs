@@ -17,7 +17,7 @@
 
 use crate::harness::http::{HttpServer, Reply};
 use crate::harness::public_inbox::{escape_msgid_path, header_values, message_id_of, read_messages, PublicInbox};
-use crate::harness::{corpus, require, seed, Sandbox, TempDir, SEED_ID};
+use crate::harness::{corpus, require, seed, sq, Sandbox, TempDir, KSREPLY, SEED_ID};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -441,6 +441,96 @@ mod server {
 
     // ---------------------------------------------------------------------------
     // Threads
+
+    /// `--list` of a thread id (issue 16): one entry per message, in the
+    /// order of the archive's own thread view (`/T/`, whose `#m…` anchors
+    /// are the SHA-1 of each id), with the parents of the In-Reply-To
+    /// headers; and a thread URL's `#m…` anchor answers that message.
+    #[test]
+    fn list_agrees_with_the_archive_thread_view_and_anchors_pick() {
+        use sha1::{Digest, Sha1};
+        let a = archive();
+        let root = &a.thread_ids[0];
+        let sb = Client::new("list");
+        let run = sb.run(&["--list", "--json", "--base", &base(), root]);
+        let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(list.len(), a.thread_ids.len(), "{}", run.stdout);
+        let sha = |id: &str| {
+            Sha1::digest(id.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let (_, page) = a.inbox.get(&format!("{}{}/T/", base(), escape_msgid_path(root)));
+        let page = String::from_utf8_lossy(&page);
+        let mut view: Vec<String> = Vec::new();
+        // Each message of the view carries `id=m<SHA-1 of its id>`.
+        for part in page.split("id=m").skip(1) {
+            let hex: String = part.chars().take_while(|c| c.is_ascii_hexdigit()).collect();
+            if hex.len() == 40 && !view.contains(&hex) {
+                view.push(hex);
+            }
+        }
+        let ours: Vec<String> = list.iter().map(|e| sha(e["id"].as_str().unwrap())).collect();
+        assert_eq!(ours, view, "thread order as the archive shows it");
+        for e in &list {
+            let id = e["id"].as_str().unwrap();
+            let raw = a.inbox.raw(id).unwrap();
+            let irt = header_values(&raw, "In-Reply-To")
+                .first()
+                .map(|v| String::from_utf8_lossy(v).trim().trim_matches(['<', '>']).to_string());
+            match e["in_reply_to"].as_str() {
+                Some(p) => assert_eq!(irt.as_deref(), Some(p), "{id}"),
+                None => assert_eq!(e["depth"], 0, "{id}"),
+            }
+            assert_eq!(e["replied"], false);
+        }
+        // The anchor of the third message in a thread URL answers it.
+        let third = &a.thread_ids[2];
+        let url = format!("{}{}/T/#m{}", base(), escape_msgid_path(root), sha(third));
+        assert_eq!(sb.run(&["--json", "--print", &url]).in_reply_to(), *third);
+        // The text listing: depth-indented, one message a line.
+        let run = sb.run(&["--list", "--base", &base(), root]);
+        assert_eq!(run.stdout.lines().count(), a.thread_ids.len());
+        assert!(run.stdout.lines().nth(1).unwrap().starts_with("  "), "{}", run.stdout);
+    }
+
+    /// The picker (issue 16): `--thread ID` on a terminal lists the thread;
+    /// typing words of a message (here its subject) and Enter answers it.
+    #[test]
+    fn the_thread_picker_answers_the_message_typed_for() {
+        let a = archive();
+        let root = &a.thread_ids[0];
+        let sb = Client::new("picker");
+        // A message further down, typed for by words of its subject.
+        let run = sb.run(&["--list", "--json", "--base", &base(), root]);
+        let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let pick = list
+            .iter()
+            .find(|e| e["subject"].as_str().is_some_and(|s| s.contains("PATCH 2/3")))
+            .expect("patch 2/3 in the thread");
+        let typed = "PATCH 2/3".to_string();
+        let want = pick["id"].as_str().unwrap().to_string();
+        let out = sb.sb.path().join("picked.json");
+        let t = sb.sb.tmux(
+            "picker",
+            &format!(
+                "{} --thread --json --print --base {} {} > {}",
+                KSREPLY,
+                sq(&base()),
+                sq(root),
+                out.display()
+            ),
+        );
+        t.wait_text("Reply to which message?");
+        t.type_text(&typed);
+        t.wait_text(&typed);
+        t.keys(&["Enter"]);
+        let pane = t.wait_text("[exited with status");
+        assert!(pane.contains("[exited with status 0]"), "{}", t.report());
+        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(v["in_reply_to"].as_str(), Some(want.as_str()), "{}", t.report());
+    }
 
     #[test]
     fn thread_latest_answers_the_newest_message() {
