@@ -41,6 +41,8 @@ pub struct Session {
     pub from_flag: bool,
     /// Every address of the user's (`--from`, sendemail.from, user.email).
     pub me: Vec<String>,
+    /// Who the original reached, to check the reply's audience against.
+    pub audience: Option<crate::reply::audience::Audience>,
 }
 
 enum Choice {
@@ -211,6 +213,9 @@ fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated_body: Option<&s
     // Look-alike domains among those the reply goes to.
     let rcpts: Vec<Addr> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).cloned().collect();
     warnings.extend(check::mixed_script_domains(&rcpts));
+    if let Some(a) = &opts.audience {
+        warnings.extend(a.check(&rcpts));
+    }
     let offset = crate::draft::body_line_offset(bytes);
     let name = path.display().to_string();
     for w in &warnings {

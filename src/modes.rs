@@ -9,7 +9,7 @@ use crate::error::{Error, Kind, Result};
 use crate::message::{self, thread, Mail};
 use crate::output::{self, CheckReport, CheckWarning, ReplyReport};
 use crate::plan::{DraftFile, Part, Plan, Source};
-use crate::reply::{self, check, mailto, quote::QuoteOptions, Reply};
+use crate::reply::{self, audience::Audience, check, mailto, quote::QuoteOptions, Reply};
 use crate::send::git_send_email;
 use crate::source::{self, file::Pick, Input};
 use std::path::{Path, PathBuf};
@@ -144,8 +144,10 @@ pub fn compose(plan: &Plan, session: &Session) -> Result<()> {
     let Some(path) = save(plan, &d)? else {
         return Ok(());
     };
+    let drafted: Vec<_> = d.reply.to.iter().chain(&d.reply.cc).cloned().collect();
     let session = Session {
         original_text: Some(d.mail.body.text.clone()),
+        audience: Some(Audience::new(&d.mail, &drafted, &plan.reply.me)),
         ..session.clone()
     };
     // An edited draft of this reply that the user chose to go on with.
@@ -175,7 +177,7 @@ pub fn draft_command(path: &Path) -> Result<()> {
 pub fn check(plan: &Plan, path: &Path, strict: bool) -> Result<()> {
     let data = std::fs::read(path).map_err(|e| Error::input(format!("{}: {e}", path.display())))?;
     let draft = Draft::parse(&data)?;
-    let (generated, original) = match &plan.source {
+    let (generated, original, audience) = match &plan.source {
         Some(_) => {
             let mail = load_mail(plan)?;
             let mut opts = plan.reply.clone();
@@ -184,11 +186,27 @@ pub fn check(plan: &Plan, path: &Path, strict: bool) -> Result<()> {
                 opts.from = draft.from.clone();
             }
             opts.me = opts.from.iter().map(|a| a.email.clone()).collect();
-            (Some(reply::build(&mail, &opts).draft.body), Some(mail.body.text))
+            let drafted = reply::build(&mail, &opts);
+            let rcpts: Vec<_> = drafted.to.iter().chain(&drafted.cc).cloned().collect();
+            let audience = Audience::new(&mail, &rcpts, &opts.me);
+            (Some(drafted.draft.body.clone()), Some(mail.body.text), Some(audience))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
-    let warnings = check::check(&draft.body, generated.as_deref(), original.as_deref());
+    let mut warnings = check::check(&draft.body, generated.as_deref(), original.as_deref());
+    if let Some(a) = audience {
+        warnings.extend(
+            a.check(
+                &draft
+                    .to
+                    .iter()
+                    .chain(&draft.cc)
+                    .chain(&draft.bcc)
+                    .cloned()
+                    .collect::<Vec<_>>(),
+            ),
+        );
+    }
     // Line numbers of the file, not of the body.
     let offset = draft::body_line_offset(&data);
     let shown = path.display().to_string();

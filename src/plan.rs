@@ -324,6 +324,7 @@ fn session(cli: &Cli, config: &GitConfig) -> Result<Session> {
         strict: cli.strict,
         json: cli.output.json,
         original_text: None,
+        audience: None,
         identity,
         overrides,
     })

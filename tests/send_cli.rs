@@ -690,3 +690,52 @@ fn look_alike_recipient_domains_are_warned_about() {
     let o = env.ksreply(editor.to_str().unwrap(), &["--dry-run", "--strict", "--new"]);
     assert_eq!(o.status.code(), Some(6), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// Audience checks (issue 16): a sender-only reply to list mail is private,
+/// an author removed in the editor is named, and --check with the message
+/// says the same.
+#[test]
+fn audience_mistakes_are_warned_about() {
+    let env = Env::new("audience", "");
+    let answer = env.script("editor.sh", "printf '\\nMy answer.\\n' >> \"$1\"");
+    let o = env.ksreply(answer.to_str().unwrap(), &["--dry-run", "--recipients", "sender"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("private-reply") && err.contains("the list will not see it"),
+        "{err}"
+    );
+    // The group reply itself raises nothing.
+    let o = env.ksreply(answer.to_str().unwrap(), &["--dry-run", "--new"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains(": audience: ") && !err.contains(": private-reply: "),
+        "{err}"
+    );
+    // Leon (the author) taken out of To in the editor.
+    let drop_author = env.script(
+        "drop.sh",
+        "sed -i -e 's/^To: .*/To: Greg KH <greg@kroah.com>/' \"$1\"\nprintf '\\nMy answer.\\n' >> \"$1\"",
+    );
+    let o = env.ksreply(drop_author.to_str().unwrap(), &["--dry-run", "--new"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("leaves out the original's author <leon@kernel.org>"),
+        "{err}"
+    );
+    let draft = env
+        .drafts()
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().modified().unwrap())
+        .unwrap();
+    let o = env
+        .cmd(KSREPLY)
+        .args(["--check", draft.to_str().unwrap(), seed().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("audience: the reply leaves out"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}

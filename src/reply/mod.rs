@@ -1,6 +1,7 @@
 //! The pure reply engine: from a parsed [`Mail`] and options to a [`Reply`]
 //! (recipients, subject, threading, body). No I/O here.
 
+pub mod audience;
 pub mod check;
 pub mod mailto;
 pub mod quote;
