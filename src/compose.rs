@@ -43,11 +43,15 @@ pub struct Session {
     pub me: Vec<String>,
     /// Who the original reached, to check the reply's audience against.
     pub audience: Option<crate::reply::audience::Audience>,
+    /// The thread to look at again before sending (message from an archive).
+    pub watch: Option<crate::source::freshness::Watch>,
 }
 
 enum Choice {
     Send,
     Edit,
+    /// Read what arrived in the thread, then ask again.
+    ShowNews,
     PrintCommand,
     SaveQuit,
     Discard,
@@ -106,11 +110,21 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
                 "the draft has no new text, only the quote: nothing sent (write your answer, then --resume)",
             )));
         }
+        // What arrived in the thread while the user wrote: one request.
+        let news = opts.watch.as_ref().and_then(|w| w.news());
+        if let (Some(n), Some(w)) = (&news, &opts.watch) {
+            announce(n, &w.id);
+        }
         let choice = if opts.yes {
             Choice::Send
         } else if editor::have_terminal() {
             show_summary(&draft, &rcpts);
-            ask()
+            let mut choice = ask(news.as_ref().is_some_and(|n| !n.arrived.is_empty()));
+            while let (Choice::ShowNews, Some(n)) = (&choice, &news) {
+                page_news(n);
+                choice = ask(true);
+            }
+            choice
         } else {
             return Err(keep_note(Error::aborted(
                 "no terminal to confirm on: nothing sent (use --yes to send without asking)",
@@ -118,7 +132,7 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
         };
         match choice {
             Choice::Send => return send_and_file(path, &from.email, &rcpts, &message, &message_id, config, opts),
-            Choice::Edit => edit_now = true,
+            Choice::Edit | Choice::ShowNews => edit_now = true,
             Choice::PrintCommand => return print_git_send_email(path, &draft),
             Choice::SaveQuit => {
                 output::note(&format!("draft saved: {}", path.display()));
@@ -267,6 +281,65 @@ fn new_message_id(from: &str, now: i64, path: &Path) -> String {
     format!("{now}.{hex}.ksreply@{domain}")
 }
 
+/// "2 new messages in this thread since you started: …" on stderr; a reply
+/// to the very message answered is pointed out, and a newer revision of
+/// the patch.
+fn announce(news: &crate::source::freshness::News, answered: &str) {
+    if !news.arrived.is_empty() {
+        let list: Vec<String> = news
+            .arrived
+            .iter()
+            .map(|e| {
+                let who = e
+                    .from
+                    .as_ref()
+                    .map(|a| a.name.clone().unwrap_or_else(|| a.email.clone()))
+                    .unwrap_or_default();
+                let time = e
+                    .date
+                    .map(|t| mail_parser::DateTime::from_timestamp(t).to_rfc3339())
+                    .and_then(|d| d.get(11..16).map(str::to_string))
+                    .unwrap_or_default();
+                let same = match e.parent.as_deref() == Some(answered) {
+                    true => " (a reply to the message you are answering!)",
+                    false => "",
+                };
+                format!("{who} {time} '{}'{same}", e.subject)
+            })
+            .collect();
+        output::note(&format!(
+            "{} new message(s) in this thread since you started: {}",
+            news.arrived.len(),
+            list.join(", ")
+        ));
+    }
+    if let Some((v, subject)) = &news.newer_revision {
+        output::note(&format!(
+            "a newer revision of this patch is in the thread (v{v}): '{subject}'"
+        ));
+    }
+}
+
+/// The new messages, quoted, in git's pager on the terminal.
+fn page_news(news: &crate::source::freshness::News) {
+    let mut text = String::new();
+    for raw in &news.raw {
+        let Ok(m) = crate::message::parse(raw) else { continue };
+        let from = m.from.first().map(|a| a.display()).unwrap_or_default();
+        text.push_str(&format!("From: {from}\nSubject: {}\n\n", m.subject.unwrap_or_default()));
+        for line in m.body.text.lines() {
+            text.push_str("> ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push('\n');
+    }
+    let text = text::for_terminal_lines(&text).into_owned();
+    if let Err(e) = editor::page(&text) {
+        output::warn(&format!("cannot show the new messages: {}", e.msg));
+    }
+}
+
 /// An edited, unsent draft of the same reply exists: go on with it (true)
 /// or start a new one?
 pub fn ask_resume(existing: &Path) -> bool {
@@ -320,14 +393,17 @@ fn show_summary(d: &Draft, rcpts: &[String]) {
     eprintln!("Goes to: {} recipient(s)", rcpts.len());
 }
 
-fn ask() -> Choice {
-    let items = [
+fn ask(with_news: bool) -> Choice {
+    let mut items = vec![
         "send",
         "edit again",
         "print the git send-email command",
         "save and quit",
         "discard",
     ];
+    if with_news {
+        items.push("show the new messages in the thread");
+    }
     // Ctrl-C arrives as a key in the menu's raw mode; console then raises
     // SIGINT. Ignored here, it comes back as an error, and the terminal is
     // restored and the draft named instead of dying with a hidden cursor.
@@ -345,6 +421,7 @@ fn ask() -> Choice {
         Ok(Some(1)) => Choice::Edit,
         Ok(Some(2)) => Choice::PrintCommand,
         Ok(Some(4)) => Choice::Discard,
+        Ok(Some(5)) => Choice::ShowNews,
         Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
             let _ = term.show_cursor();
             eprintln!();

@@ -133,3 +133,32 @@ impl Drop for IgnoreInterrupts {
         }
     }
 }
+
+/// Show `text` in git's pager (`git var GIT_PAGER`: GIT_PAGER, core.pager,
+/// PAGER, less) on the terminal, and wait for it.
+pub fn page(text: &str) -> Result<()> {
+    use std::io::Write;
+    let out = Command::new("git")
+        .args(["var", "GIT_PAGER"])
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::usage(format!("cannot run git to find your pager: {e}")))?;
+    let pager = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let pager = if pager.is_empty() { "less".to_string() } else { pager };
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(&pager)
+        .stdin(Stdio::piped())
+        .env("LESS", std::env::var("LESS").unwrap_or_else(|_| "FRX".into()));
+    if let Ok(tty) = OpenOptions::new().write(true).open("/dev/tty") {
+        cmd.stdout(Stdio::from(tty));
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| Error::usage(format!("cannot run the pager `{pager}`: {e}")))?;
+    if let Some(mut sin) = child.stdin.take() {
+        let _ = sin.write_all(text.as_bytes());
+    }
+    let _ = child.wait();
+    Ok(())
+}

@@ -11,7 +11,7 @@ use crate::output::{self, CheckReport, CheckWarning, ReplyReport};
 use crate::plan::{DraftFile, Part, Plan, Source};
 use crate::reply::{self, audience::Audience, check, mailto, quote::QuoteOptions, Reply};
 use crate::send::git_send_email;
-use crate::source::{self, file::Pick, Input};
+use crate::source::{self, file::Pick, freshness::Watch, Input};
 use std::path::{Path, PathBuf};
 
 /// The message and the reply to it, with the warnings shown.
@@ -148,6 +148,7 @@ pub fn compose(plan: &Plan, session: &Session) -> Result<()> {
     let session = Session {
         original_text: Some(d.mail.body.text.clone()),
         audience: Some(Audience::new(&d.mail, &drafted, &plan.reply.me)),
+        watch: watch(plan, &d.mail),
         ..session.clone()
     };
     // An edited draft of this reply that the user chose to go on with.
@@ -159,6 +160,38 @@ pub fn compose(plan: &Plan, session: &Session) -> Result<()> {
         &plan.config,
         &session,
     )
+}
+
+/// For a message from an archive: what to compare the thread with at the
+/// confirmation. The thread's ids now when it was fetched (from the cache,
+/// a moment ago), else the time: what is dated later is new.
+fn watch(plan: &Plan, mail: &Mail) -> Option<Watch> {
+    let src = plan.source.as_ref()?;
+    let Input::MessageId { id, .. } = &src.input else {
+        return None;
+    };
+    let known = match src.remote.thread {
+        true => source::remote::fetch(id, &src.remote)
+            .ok()
+            .and_then(|d| unzipped(&d).ok().map(|d| d.into_owned()))
+            .map(|d| {
+                message::mbox::split(&d)
+                    .filter_map(message::mbox::quick_message_id)
+                    .collect()
+            }),
+        false => None,
+    };
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|t| t.as_secs() as i64)
+        .unwrap_or(0);
+    Some(Watch {
+        id: mail.message_id.clone().unwrap_or_else(|| id.clone()),
+        remote: src.remote.clone(),
+        known,
+        started,
+        subject: mail.subject.clone(),
+    })
 }
 
 /// `--resume DRAFT`.

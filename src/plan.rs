@@ -325,6 +325,7 @@ fn session(cli: &Cli, config: &GitConfig) -> Result<Session> {
         json: cli.output.json,
         original_text: None,
         audience: None,
+        watch: None,
         identity,
         overrides,
     })

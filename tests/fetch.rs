@@ -442,6 +442,64 @@ mod server {
     // ---------------------------------------------------------------------------
     // Threads
 
+    /// Freshness (issue 16): a reply imported into the archive while the
+    /// user edits is announced before sending (pointed out as a reply to the
+    /// very message answered); with nothing new, nothing is said.
+    #[test]
+    fn new_messages_in_the_thread_are_announced_before_sending() {
+        use crate::harness::smtp::{Security, SinkOptions, SmtpSink};
+        let thread: Vec<PathBuf> = crate::harness::files_under(&corpus(THREAD_DIR), &[".eml"]);
+        let inbox = PublicInbox::start("fresh", "fresh@example.org", &thread);
+        let answered = message_id_of(&fs::read(&thread[0]).unwrap()).unwrap();
+        let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+        let sb = Client::new("fresh");
+        sb.sb.gitconfig(&format!(
+            "[user]\n\tname = Me\n\temail = me@example.org\n{}",
+            sink.sendemail_config()
+        ));
+        let newcomer = sb.sb.path().join("newcomer.sh");
+        crate::harness::script(
+            &newcomer,
+            &format!(
+                "printf 'From: Greg KH <greg@example.org>\\nTo: fresh@example.org\\nSubject: Re: news\\nMessage-ID: <fresh-1@example.org>\\nIn-Reply-To: <%s>\\nReferences: <%s>\\nDate: %s\\n\\nI answered first.\\n' {answered} {answered} \"$(date -R)\" | {}",
+                inbox.import_command_line()
+            ),
+        );
+        let editor = sb.sb.path().join("editor.sh");
+        crate::harness::script(
+            &editor,
+            &format!("{}\nprintf '\\nMy answer.\\n' >> \"$1\"", newcomer.display()),
+        );
+        let o = sb
+            .sb
+            .ksreply()
+            .env("GIT_EDITOR", &editor)
+            .args(["--yes", "--base", &inbox.base_url(), &answered])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        assert!(
+            err.contains("1 new message(s) in this thread since you started: Greg KH"),
+            "{err}"
+        );
+        assert!(err.contains("a reply to the message you are answering"), "{err}");
+        assert_eq!(sink.messages().len(), 1, "--yes: announced, nothing blocks");
+        // Nothing new: nothing said.
+        let quiet = sb.sb.path().join("quiet.sh");
+        crate::harness::script(&quiet, "printf '\\nMore.\\n' >> \"$1\"");
+        let o = sb
+            .sb
+            .ksreply()
+            .env("GIT_EDITOR", &quiet)
+            .args(["--yes", "--new", "--base", &inbox.base_url(), &answered])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(o.status.success(), "{err}");
+        assert!(!err.contains("new message"), "{err}");
+    }
+
     /// `--list` of a thread id (issue 16): one entry per message, in the
     /// order of the archive's own thread view (`/T/`, whose `#m…` anchors
     /// are the SHA-1 of each id), with the parents of the In-Reply-To

@@ -181,6 +181,46 @@ fn first_new_line(raw: &[u8]) -> String {
         .unwrap_or_default()
 }
 
+/// What arrived in a thread since a reply to `answered` was started: the
+/// entries not in `known` (the thread's ids then, when known), else dated
+/// after `started` (seconds since the epoch).
+pub fn arrived_since<'a>(
+    entries: &'a [Entry],
+    known: Option<&std::collections::HashSet<String>>,
+    started: i64,
+) -> Vec<&'a Entry> {
+    entries
+        .iter()
+        .filter(|e| match known {
+            Some(k) => !k.contains(&e.id),
+            None => e.date.is_some_and(|d| d >= started),
+        })
+        .collect()
+}
+
+/// `(series subject, N)` of a `[PATCH vN M/K] subject` (v1 when no `vN`).
+pub fn patch_revision(subject: &str) -> Option<(String, u32)> {
+    let s = subject.trim_start();
+    let s = s.strip_prefix("Re:").map(str::trim_start).unwrap_or(s);
+    let inner = s.strip_prefix('[')?;
+    let (tags, rest) = inner.split_once(']')?;
+    if !tags
+        .split_whitespace()
+        .any(|t| t.eq_ignore_ascii_case("PATCH") || t.eq_ignore_ascii_case("RFC"))
+    {
+        return None;
+    }
+    let version = tags
+        .split_whitespace()
+        .find_map(|t| {
+            t.strip_prefix('v')
+                .or_else(|| t.strip_prefix('V'))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(1);
+    Some((rest.trim().to_string(), version))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +268,34 @@ mod tests {
         assert!(e[0].replied, "Me answered a@x");
         assert!(!e[1].replied);
         assert_eq!(e[1].first_line, "Body of b@x.");
+    }
+
+    #[test]
+    fn arrivals_and_revisions() {
+        let mbox = [
+            msg(
+                "a@x",
+                None,
+                "A <a@x>",
+                "Mon, 1 Jan 2024 10:00:00 +0000",
+                "[PATCH v2 1/2] foo: bar",
+            ),
+            msg(
+                "b@x",
+                Some("a@x"),
+                "B <b@x>",
+                "Mon, 1 Jan 2024 11:00:00 +0000",
+                "Re: [PATCH v2 1/2] foo: bar",
+            ),
+        ]
+        .concat();
+        let e = entries(mbox.as_bytes(), &[]);
+        let known: std::collections::HashSet<String> = ["a@x".to_string()].into();
+        assert_eq!(arrived_since(&e, Some(&known), 0).len(), 1);
+        assert_eq!(arrived_since(&e, None, 1_704_106_800).len(), 1); // 11:00
+        assert_eq!(patch_revision("[PATCH v3 2/5] foo: bar"), Some(("foo: bar".into(), 3)));
+        assert_eq!(patch_revision("Re: [PATCH 0/5] foo"), Some(("foo".into(), 1)));
+        assert_eq!(patch_revision("Re: plain"), None);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod file;
+pub mod freshness;
 pub mod http;
 pub mod remote;
 

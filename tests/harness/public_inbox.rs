@@ -254,6 +254,20 @@ impl PublicInbox {
         &self.not_imported
     }
 
+    /// A shell command line that imports the message in the file `$1` into
+    /// this inbox (for a script run by the program under test, such as an
+    /// editor that makes a message arrive while a reply is written).
+    pub fn import_command_line(&self) -> String {
+        let q = |p: &Path| crate::harness::sq(&p.display().to_string());
+        format!(
+            "HOME={} PI_CONFIG={} PI_EMERGENCY={} GIT_CONFIG_NOSYSTEM=1 ORIGINAL_RECIPIENT={} public-inbox-mda --no-precheck",
+            q(&self.dir),
+            q(&self.dir.join("config")),
+            q(&self.dir.join("emergency")),
+            crate::harness::sq(&self.address),
+        )
+    }
+
     /// A `Command` for another public-inbox program (or git) with this
     /// inbox's `HOME` and `PI_CONFIG`, e.g. for `public-inbox-index`.
     pub fn command(&self, program: &str) -> Command {
