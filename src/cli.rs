@@ -108,6 +108,15 @@ FETCHING:
   and id and reused for 10 minutes. --offline uses only the cache, --refresh
   bypasses it; --timeout 0 means no time limit.
 
+THREADS:
+  --thread ID on a terminal without --msgid or --latest shows the thread as a
+  tree in a fuzzy list (type an author or words; Enter answers that message).
+  --list ID|URL|FILE prints the thread or mbox one message a line (--json: an
+  array of id, in_reply_to, depth, from, date, subject, replied). A thread
+  URL's #m anchor (public-inbox: m + SHA-1 of the id) answers that message.
+  Before sending a reply to a message from an archive the thread is fetched
+  again and what arrived since the draft was made is announced.
+
 EDITING AND SENDING:
   Without an output flag the draft is opened in git's editor (git var
   GIT_EDITOR) on /dev/tty, parsed back, checked, confirmed and sent with git
