@@ -485,7 +485,9 @@ mod server {
         );
         assert!(err.contains("a reply to the message you are answering"), "{err}");
         assert_eq!(sink.messages().len(), 1, "--yes: announced, nothing blocks");
-        // Nothing new: nothing said.
+        // Nothing new: nothing said. (Without the thread fetched at the
+        // start, "new" goes by Date, to the second: start a second later.)
+        std::thread::sleep(std::time::Duration::from_millis(1100));
         let quiet = sb.sb.path().join("quiet.sh");
         crate::harness::script(&quiet, "printf '\\nMore.\\n' >> \"$1\"");
         let o = sb

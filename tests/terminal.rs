@@ -72,3 +72,70 @@ mod server {
         assert!(out.contains("My answer."), "the editor finished its edit");
     }
 }
+
+/// Issue 14, point 1: a subject and a Cc name encoded twice, whose inner
+/// text is an OSC escape sequence, cannot hide anything on the confirmation
+/// screen: the escape is shown as `^[`, every envelope recipient is listed,
+/// and what the server receives is what the screen showed.
+mod hostile {
+    /// tmux and aiosmtpd: out of `--quick`.
+    pub mod server {
+        use crate::harness::smtp::{Security, SinkOptions, SmtpSink};
+        use crate::harness::{script, Sandbox};
+
+        fn b64(s: &str) -> String {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(s)
+        }
+
+        #[test]
+        fn the_summary_shows_exactly_what_is_sent() {
+            let sink = SmtpSink::start(SinkOptions::new(Security::Plain));
+            let sb = Sandbox::new("hostile-summary");
+            sb.gitconfig(&format!(
+                "[user]\n\tname = Me\n\temail = me@example.org\n{}",
+                sink.sendemail_config()
+            ));
+            // Decoded once, these are encoded-words again; decoded twice, an
+            // OSC sequence that would swallow the rest of the line.
+            let inner = format!("=?utf-8?b?{}?=", b64("\x1b]0;x\x07List"));
+            let subject = format!("=?utf-8?b?{}?=", b64(&format!("Hi {inner}")));
+            let name = format!("=?utf-8?b?{}?=", b64(&inner));
+            let msg = format!(
+            "From: A <a@example.org>\nTo: list@example.org\nCc: {name} <collector@evil.example>\nSubject: {subject}\n\
+             Message-ID: <hostile@example.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nHello.\n"
+        );
+            let file = sb.path().join("hostile.eml");
+            std::fs::write(&file, msg).unwrap();
+            let editor = script(&sb.path().join("editor.sh"), "printf '\\nMy answer.\\n' >> \"$1\"");
+            let t = sb.tmux(
+                "hostile",
+                &format!(
+                    "GIT_EDITOR={} {} {}",
+                    editor.display(),
+                    env!("CARGO_BIN_EXE_ksreply"),
+                    file.display()
+                ),
+            );
+            let pane = t.wait_text("Send this reply?");
+            let cc = pane
+                .lines()
+                .find(|l| l.starts_with("Cc:"))
+                .unwrap_or_default()
+                .to_string();
+            assert!(cc.contains("collector@evil.example"), "{}", t.report());
+            assert!(pane.contains("Goes to: 3 recipient(s)"), "{}", t.report());
+            t.keys(&["Enter"]);
+            let pane = t.wait_text("[exited with status");
+            assert!(pane.contains("[exited with status 0]"), "{}", t.report());
+            let got = sink.messages();
+            assert_eq!(got.len(), 1);
+            let mut rcpts = got[0].rcpt_tos.clone();
+            rcpts.sort();
+            assert_eq!(rcpts, ["a@example.org", "collector@evil.example", "list@example.org"]);
+            // The subject on the wire decodes to the literal text, no escape.
+            let wire = String::from_utf8_lossy(&got[0].data).to_string();
+            assert!(!wire.contains('\x1b') && !wire.contains('\x07'));
+        }
+    }
+}
