@@ -39,6 +39,42 @@ mod server {
         assert_eq!(sb.drafts().len(), 1);
     }
 
+    /// Issue 18, point 8: replying again to a message whose reply was
+    /// saved unsent offers to go on with it; Enter takes it up, edits in
+    /// the editor, and the menu follows.
+    #[test]
+    fn an_unsent_draft_of_the_same_reply_is_offered() {
+        let sb = sandbox("resume-offer");
+        let editor = script(&sb.path().join("editor.sh"), "printf '\nMore.\n' >> \"$1\"");
+        // A first reply, edited and saved (a dry run keeps the draft).
+        let o = sb
+            .ksreply()
+            .env("GIT_EDITOR", &editor)
+            .args(["--dry-run", seed().to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let first = sb.drafts();
+        assert_eq!(first.len(), 1);
+        let t = sb.tmux(
+            "offer",
+            &format!(
+                "GIT_EDITOR={} {} {}",
+                editor.display(),
+                env!("CARGO_BIN_EXE_ksreply"),
+                seed().display()
+            ),
+        );
+        t.wait_text("Resume it?");
+        t.keys(&["Enter"]);
+        t.wait_text("Send this reply?");
+        t.keys(&["Escape"]);
+        t.wait_text("[exited with status 0]");
+        assert_eq!(sb.drafts(), first, "no second draft");
+        let text = std::fs::read_to_string(&first[0]).unwrap();
+        assert_eq!(text.matches("More.").count(), 2, "edited twice: {text}");
+    }
+
     /// Ctrl-C while the editor runs goes to the editor (here one that
     /// ignores it, as ed does; `exec`, so no shell stands between); ksreply
     /// waits for it and goes on.
