@@ -4,6 +4,9 @@
 //! Ids are kept without the angle brackets everywhere inside ksreply and
 //! get them back only when a header is written.
 
+/// The longest id written: RFC 5322's limit on a line (998 bytes).
+pub const MAX_ID_LEN: usize = 998;
+
 /// A Message-ID that may be written into In-Reply-To/References: not empty,
 /// and no whitespace, control characters or angle brackets. mail-builder
 /// writes these headers raw, so this check is what keeps message data from
@@ -11,7 +14,7 @@
 /// are safe to write: see [`is_unusual`].
 pub fn is_valid(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 998
+        && id.len() <= MAX_ID_LEN
         && !id
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')

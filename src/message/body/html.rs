@@ -94,6 +94,9 @@ fn convert(html: &str) -> String {
     tidy
 }
 
+/// How far back from the cut [`truncate_html`] looks for the start of a tag.
+const TAG_SEARCH: usize = 4096;
+
 /// At most `max` bytes of `html`, cut before a tag where one starts in the
 /// last 4 KiB (never inside a character), and how many bytes were left out.
 fn truncate_html(html: &str, max: usize) -> (&str, usize) {
@@ -104,8 +107,8 @@ fn truncate_html(html: &str, max: usize) -> (&str, usize) {
     while !html.is_char_boundary(end) {
         end -= 1;
     }
-    if let Some(lt) = html[end.saturating_sub(4096)..end].rfind('<') {
-        end = end.saturating_sub(4096) + lt;
+    if let Some(lt) = html[end.saturating_sub(TAG_SEARCH)..end].rfind('<') {
+        end = end.saturating_sub(TAG_SEARCH) + lt;
     }
     (&html[..end], html.len() - end)
 }
