@@ -3,6 +3,7 @@
 //! addresses are separated by commas (RFC 6068 `to`), so the link names
 //! every recipient of the draft.
 
+use crate::message::msgid;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 /// URI::Escape's `uri_escape_utf8` default: everything but
@@ -12,20 +13,8 @@ const URI_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove
 /// An address: `@` stays literal, as public-inbox keeps it.
 const ADDRESS: &AsciiSet = &URI_ESCAPE.remove(b'@');
 
-/// An id: `!$'()*+,;=:@` kept too (see [`escape_msgid`]).
-const MSGID: &AsciiSet = &URI_ESCAPE
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
+/// An id: public-inbox's `mid_escape` set, `&` escaped too (see [`escape_msgid`]).
+const MSGID: &AsciiSet = &msgid::MID_ESCAPE.add(b'&');
 
 fn escape(s: &str, set: &'static AsciiSet) -> String {
     utf8_percent_encode(s, set).to_string()

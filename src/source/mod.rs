@@ -7,7 +7,7 @@ pub mod http;
 pub mod remote;
 
 use crate::message::msgid;
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use std::path::PathBuf;
 
 /// What the MESSAGE argument names.
@@ -125,33 +125,12 @@ pub fn split_url(url: &str) -> Option<(String, String)> {
     Some((archive, id))
 }
 
-/// What public-inbox's `mid_escape` escapes: every byte but
-/// `A-Za-z0-9-._~!$&'()*+,;=:@` (non-ASCII bytes always are).
-const MID_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'!')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b'*')
-    .remove(b'+')
-    .remove(b',')
-    .remove(b';')
-    .remove(b'=')
-    .remove(b':')
-    .remove(b'@');
-
 /// Escape a Message-ID for a public-inbox URL path the way public-inbox
 /// itself does (`mid_escape`): every byte of its UTF-8 form in
-/// [`MID_ESCAPE`] becomes `%XX`. So `/`, `%`, `#`, `?`, spaces and
+/// [`msgid::MID_ESCAPE`] becomes `%XX`. So `/`, `%`, `#`, `?`, spaces and
 /// non-ASCII never change the shape of the URL.
 pub fn escape_id(id: &str) -> String {
-    utf8_percent_encode(id, MID_ESCAPE).to_string()
+    utf8_percent_encode(id, msgid::MID_ESCAPE).to_string()
 }
 
 /// `%XX` decoded (either case); a `%` without two hex digits stays as it
