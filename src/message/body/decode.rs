@@ -240,7 +240,8 @@ fn looks_like_iso_2022_jp(bytes: &[u8]) -> bool {
 
 /// RFC 2152 UTF-7: `+` starts modified base64 (UTF-16 code units), ended by
 /// any character outside the alphabet; a `-` right after it is absorbed;
-/// `+-` is a plus sign.
+/// `+-` is a plus sign. Hand-written: encoding_rs has no UTF-7 (the WHATWG
+/// Encoding Standard leaves it out).
 pub fn utf7_decode(bytes: &[u8]) -> String {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
