@@ -228,9 +228,10 @@ fn fallback(bytes: &[u8], utf8: Option<&str>, why: &str) -> (String, Option<Stri
 
 fn has_utf8_multibyte(bytes: &[u8]) -> bool {
     // Any lead byte followed by a continuation byte.
-    bytes
-        .windows(2)
-        .any(|w| (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
+    !bytes.is_ascii()
+        && bytes
+            .windows(2)
+            .any(|w| (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
 }
 
 fn looks_like_iso_2022_jp(bytes: &[u8]) -> bool {

@@ -406,6 +406,9 @@ impl Walker {
     /// A malformed message can leave the next part's boundary and headers
     /// inside a text part: the text ends at the first boundary line.
     fn cut_at_boundary(&mut self, text: String) -> String {
+        if self.boundaries.is_empty() {
+            return text;
+        }
         let mut pos = 0;
         for line in text.split_inclusive('\n') {
             let l = line.trim_end();
@@ -645,12 +648,18 @@ fn looks_like_html(text: &str) -> bool {
 /// (NUL, a CR inside a line, ESC...) are shown in caret notation (`^@`,
 /// `^M`, `^[`), as an editor shows them; tab and form feed stay.
 pub fn normalize_newlines(s: &str) -> String {
-    let s = s.replace("\r\n", "\n");
-    let s = if s.contains('\n') { s } else { s.replace('\r', "\n") };
-    if !s
-        .chars()
-        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\x0c')) || c == '\u{FEFF}')
-    {
+    let s = match memchr::memchr(b'\r', s.as_bytes()) {
+        None => s.to_string(),
+        Some(_) => {
+            let s = s.replace("\r\n", "\n");
+            if s.contains('\n') {
+                s
+            } else {
+                s.replace('\r', "\n")
+            }
+        }
+    };
+    if !needs_cleaning(&s) {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -670,6 +679,34 @@ pub fn normalize_newlines(s: &str) -> String {
         }
     }
     out
+}
+
+/// `s` has a character [`normalize_newlines`] changes: a control character
+/// other than newline, tab and form feed, or U+FEFF. A byte scan: this runs
+/// over every quoted text.
+fn needs_cleaning(s: &str) -> bool {
+    let b = s.as_bytes();
+    let ascii_control = |c: u8| (c < 0x20 && !matches!(c, b'\n' | b'\t' | 0x0c)) || c == 0x7f;
+    // No early exit inside a chunk: the compiler vectorises the fold.
+    if b.chunks(64)
+        .any(|ch| ch.iter().fold(false, |acc, &c| acc | ascii_control(c)))
+    {
+        return true;
+    }
+    // In UTF-8, C1 controls (U+0080..U+009F) are C2 80..C2 9F and U+FEFF is
+    // EF BB BF; C2 and EF are always lead bytes.
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(0xC2, 0xEF, &b[at..]) {
+        let i = at + i;
+        let rest = &b[i + 1..];
+        match b[i] {
+            0xC2 if rest.first().is_some_and(|c| (0x80..=0x9F).contains(c)) => return true,
+            0xEF if rest.starts_with(&[0xBB, 0xBF]) => return true,
+            _ => {}
+        }
+        at = i + 1;
+    }
+    false
 }
 
 /// Minimal DER walk of an S/MIME `application/pkcs7-mime` blob: when it is
