@@ -226,7 +226,7 @@ fn parse_inner(
         mail_followup_to: h.raw_addrs("Mail-Followup-To"),
         x_original_from: h.raw_addrs("X-Original-From"),
         list_post: h.raw_value("List-Post").and_then(|v| list_post_address(&v)),
-        from_name: h.from_name(),
+        from_name: h.bare_from_name(),
         subject: h.subject(),
         message_id: h.raw_value("Message-ID").and_then(|v| msgid::extract_first(&v)),
         in_reply_to: h.raw_ids("In-Reply-To"),
@@ -305,7 +305,7 @@ impl Headers<'_> {
     }
 
     /// The display name of a From without address, on one line.
-    fn from_name(&self) -> Option<String> {
+    fn bare_from_name(&self) -> Option<String> {
         self.first(HeaderName::From)
             .and_then(|h| h.value.as_address())
             .and_then(|a| a.first())
