@@ -88,6 +88,10 @@ fn render_mailbox(a: &Addr, style: Style) -> String {
     }
 }
 
+/// Header lines are folded before they would pass this column (RFC 5322's
+/// recommended 78 characters).
+const FOLD_COLUMN: usize = 78;
+
 /// An address header, folded before an address that would pass 78 columns.
 fn write_address_header(out: &mut String, name: &str, list: &[Addr], style: Style) {
     out.push_str(name);
@@ -99,7 +103,7 @@ fn write_address_header(out: &mut String, name: &str, list: &[Addr], style: Styl
         if i > 0 {
             out.push(',');
             col += 1;
-            if col + 1 + width > 78 {
+            if col + 1 + width > FOLD_COLUMN {
                 out.push_str("\n\t");
                 col = 8;
             } else {
@@ -132,7 +136,7 @@ fn write_subject(out: &mut String, subject: &str, style: Style) {
         let width = word.chars().count();
         // Fold before the space, never at the first word: unfolding gives
         // the subject back exactly.
-        if i > 0 && col + 1 + width > 78 && col > "Subject:".len() + 1 {
+        if i > 0 && col + 1 + width > FOLD_COLUMN && col > "Subject:".len() + 1 {
             out.push('\n');
             col = 0;
         }

@@ -190,21 +190,81 @@ impl Plan {
 fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
     let out = &cli.output;
     let s = &cli.session;
-    let session_flag = [
+    let session_flag = session_flag(cli);
+    let part = print_part(cli);
+    let draft_command = cli.resume.is_some() && out.git_send_email;
+    let outputs = output_flags(cli, part, draft_command)?;
+    let sends = (cli.resume.is_some() && !draft_command) || outputs.is_empty();
+    if let (Some(flag), false) = (session_flag, sends) {
+        return Err(Error::usage(format!(
+            "{flag} is for sending a reply; {} only prints",
+            outputs[0]
+        )));
+    }
+    if cli.strict && !(sends || cli.check.is_some()) {
+        return Err(Error::usage(format!(
+            "--strict applies to --check and to sending; {} only prints",
+            outputs[0]
+        )));
+    }
+    if let Some(draft) = &cli.resume {
+        return resume_mode(cli, config, draft, draft_command);
+    }
+    if let Some(draft) = &cli.check {
+        return Ok(Mode::Check {
+            draft: draft.clone(),
+            strict: cli.strict,
+        });
+    }
+    if cli.input.plain_text {
+        return plain_text_mode(cli, config);
+    }
+    Ok(match part {
+        _ if cli.input.list => Mode::ListThread,
+        Some(p) => Mode::Print(p),
+        None if out.git_send_email => Mode::GitSendEmail,
+        None if out.mailto => Mode::Mailto,
+        // --json alone reports the saved draft; with --yes or --dry-run it
+        // reports the send.
+        None if out.json && !s.yes && !s.dry_run => {
+            if let Some(flag) = session_flag {
+                return Err(Error::usage(format!(
+                    "{flag} is for sending a reply; --json alone only saves the draft (add --yes or --dry-run to send)"
+                )));
+            }
+            Mode::Save
+        }
+        None => Mode::Compose(session(cli, config)?),
+    })
+}
+
+/// The first flag given that only means something when sending.
+fn session_flag(cli: &Cli) -> Option<&'static str> {
+    let s = &cli.session;
+    [
         (s.no_edit, "--no-edit"),
         (s.yes, "--yes"),
         (s.dry_run, "--dry-run"),
         (s.no_keep, "--no-keep"),
     ]
     .into_iter()
-    .find_map(|(set, name)| set.then_some(name));
-    let part = match (out.body_only, out.headers_only) {
+    .find_map(|(set, name)| set.then_some(name))
+}
+
+/// The part of the draft `--print`, `--body-only` or `--headers-only` asks for.
+fn print_part(cli: &Cli) -> Option<Part> {
+    let out = &cli.output;
+    match (out.body_only, out.headers_only) {
         (true, _) => Some(Part::Body),
         (_, true) => Some(Part::Headers),
         _ if out.print => Some(Part::All),
         _ => None,
-    };
-    let draft_command = cli.resume.is_some() && out.git_send_email;
+    }
+}
+
+/// The output flags given (at most one of them), refused in combinations.
+fn output_flags(cli: &Cli, part: Option<Part>, draft_command: bool) -> Result<Vec<&'static str>> {
+    let out = &cli.output;
     let outputs: Vec<&str> = [
         (part.is_some(), "--print"),
         (out.git_send_email && !draft_command, "--git-send-email"),
@@ -228,72 +288,44 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
             "--body-only and --headers-only print part of the draft as text; with --json, use --print (the JSON has body and draft)",
         ));
     }
-    let sends = (cli.resume.is_some() && !draft_command) || outputs.is_empty();
-    if let (Some(flag), false) = (session_flag, sends) {
+    Ok(outputs)
+}
+
+/// `--resume DRAFT`, with `--git-send-email` the command for it.
+fn resume_mode(cli: &Cli, config: &GitConfig, draft: &std::path::Path, draft_command: bool) -> Result<Mode> {
+    if let Some(m) = &cli.message {
         return Err(Error::usage(format!(
-            "{flag} is for sending a reply; {} only prints",
-            outputs[0]
+            "--resume takes the draft only, not a MESSAGE ({m:?}): the draft already says what it answers"
         )));
     }
-    if cli.strict && !(sends || cli.check.is_some()) {
-        return Err(Error::usage(format!(
-            "--strict applies to --check and to sending; {} only prints",
-            outputs[0]
-        )));
+    if !draft.is_file() {
+        return Err(Error::input(format!("{}: no such draft", draft.display())));
     }
-    if let Some(draft) = &cli.resume {
-        if let Some(m) = &cli.message {
-            return Err(Error::usage(format!(
-                "--resume takes the draft only, not a MESSAGE ({m:?}): the draft already says what it answers"
-            )));
-        }
-        if !draft.is_file() {
-            return Err(Error::input(format!("{}: no such draft", draft.display())));
-        }
-        if draft_command {
-            return Ok(Mode::DraftCommand { draft: draft.clone() });
-        }
-        return Ok(Mode::Resume {
-            draft: draft.clone(),
-            session: session(cli, config)?,
+    if draft_command {
+        return Ok(Mode::DraftCommand {
+            draft: draft.to_path_buf(),
         });
     }
-    if let Some(draft) = &cli.check {
-        return Ok(Mode::Check {
-            draft: draft.clone(),
-            strict: cli.strict,
-        });
-    }
-    if cli.input.plain_text {
-        if out.json || out.draft.is_some() || cli.fetch.thread || cli.input.msgid.is_some() || cli.input.latest {
-            return Err(Error::usage(
-                "--plain-text quotes text from a file or standard input: not with --json, --draft, --thread, --msgid or --latest",
-            ));
-        }
-        return Ok(Mode::PlainText(QuoteOptions {
-            prefix: cli.reply.quote_prefix.clone(),
-            keep_signature: cli.reply.keep_signature,
-            stacking: stacking(config)?,
-            ..Default::default()
-        }));
-    }
-    Ok(match part {
-        _ if cli.input.list => Mode::ListThread,
-        Some(p) => Mode::Print(p),
-        None if out.git_send_email => Mode::GitSendEmail,
-        None if out.mailto => Mode::Mailto,
-        // --json alone reports the saved draft; with --yes or --dry-run it
-        // reports the send.
-        None if out.json && !s.yes && !s.dry_run => {
-            if let Some(flag) = session_flag {
-                return Err(Error::usage(format!(
-                    "{flag} is for sending a reply; --json alone only saves the draft (add --yes or --dry-run to send)"
-                )));
-            }
-            Mode::Save
-        }
-        None => Mode::Compose(session(cli, config)?),
+    Ok(Mode::Resume {
+        draft: draft.to_path_buf(),
+        session: session(cli, config)?,
     })
+}
+
+/// `--plain-text`: only the quoting flags apply.
+fn plain_text_mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
+    let out = &cli.output;
+    if out.json || out.draft.is_some() || cli.fetch.thread || cli.input.msgid.is_some() || cli.input.latest {
+        return Err(Error::usage(
+            "--plain-text quotes text from a file or standard input: not with --json, --draft, --thread, --msgid or --latest",
+        ));
+    }
+    Ok(Mode::PlainText(QuoteOptions {
+        prefix: cli.reply.quote_prefix.clone(),
+        keep_signature: cli.reply.keep_signature,
+        stacking: stacking(config)?,
+        ..Default::default()
+    }))
 }
 
 /// The interactive path's settings. The transport is resolved now, so a

@@ -334,6 +334,10 @@ fn is_git_directory(dir: &Path) -> Result<bool, AskGit> {
     Ok(common.join("objects").is_dir() && common.join("refs").is_dir())
 }
 
+/// Bytes of HEAD read, as git's `validate_headref` reads them (a 256-byte
+/// buffer, one for the terminating NUL).
+const HEAD_READ: usize = 255;
+
 fn valid_head(path: &Path) -> bool {
     let Ok(meta) = fs::symlink_metadata(path) else {
         return false;
@@ -344,7 +348,7 @@ fn valid_head(path: &Path) -> bool {
     let Ok(data) = fs::read(path) else {
         return false;
     };
-    let data = &data[..data.len().min(255)];
+    let data = &data[..data.len().min(HEAD_READ)];
     if let Some(target) = data.strip_prefix(b"ref:") {
         let start = target.iter().position(|&c| !is_space(c)).unwrap_or(target.len());
         if target[start..].starts_with(b"refs/") {

@@ -162,127 +162,199 @@ pub fn stream<R: Read, E: From<io::Error>>(
 
 /// [`stream`] reading `chunk` bytes at a time (tests use tiny chunks).
 fn stream_chunked<R: Read, E: From<io::Error>>(
-    mut r: R,
+    r: R,
     limit: usize,
     chunk: usize,
     mut f: impl FnMut(Event<'_>) -> Result<Flow, E>,
 ) -> Result<bool, E> {
-    let mut buf: Vec<u8> = Vec::with_capacity(chunk.min(limit.saturating_add(1)));
-    let mut eof = false;
-
-    // Enough data to see past the leading blank lines and decide.
-    let mut blank;
-    loop {
-        blank = blank_prefix_len(&buf);
-        if eof || buf.len() - blank >= 5 || buf.len() > limit {
-            break;
-        }
-        eof = fill(&mut r, &mut buf, chunk)?;
-    }
-    if !buf[blank..].starts_with(b"From ") {
-        // A single message: all of it, within the limit.
-        while !eof && buf.len() <= limit {
-            let want = chunk.min(limit.saturating_add(1) - buf.len()).max(1);
-            eof = fill(&mut r, &mut buf, want)?;
-        }
-        if buf.len() > limit {
-            f(Event::TooLarge(&buf[..limit]))?;
-        } else {
-            f(Event::Whole(&mut buf))?;
-        }
+    let mut input = Input {
+        r,
+        buf: Vec::with_capacity(chunk.min(limit.saturating_add(1))),
+        chunk,
+        eof: false,
+    };
+    let blank = input.read_head(limit)?;
+    if !input.buf[blank..].starts_with(b"From ") {
+        stream_whole(&mut input, limit, &mut f)?;
         return Ok(false);
     }
+    stream_messages(&mut input, blank, limit, &mut f)?;
+    Ok(true)
+}
 
+/// The reader of [`stream_chunked`] and what it holds of the data.
+struct Input<R> {
+    r: R,
+    buf: Vec<u8>,
+    /// Bytes asked of the reader at a time.
+    chunk: usize,
+    /// The reader has no more data.
+    eof: bool,
+}
+
+impl<R: Read> Input<R> {
+    /// Read up to `n` more bytes.
+    fn more(&mut self, n: usize) -> io::Result<()> {
+        self.eof = fill(&mut self.r, &mut self.buf, n)?;
+        Ok(())
+    }
+
+    /// Read enough to see past the leading blank lines and decide whether
+    /// the data is an mbox; returns the length of the blank lines.
+    fn read_head(&mut self, limit: usize) -> io::Result<usize> {
+        loop {
+            let blank = blank_prefix_len(&self.buf);
+            if self.eof || self.buf.len() - blank >= 5 || self.buf.len() > limit {
+                return Ok(blank);
+            }
+            self.more(self.chunk)?;
+        }
+    }
+}
+
+/// Data that is not an mbox: a single message, all of it, within the limit.
+fn stream_whole<R: Read, E: From<io::Error>>(
+    input: &mut Input<R>,
+    limit: usize,
+    f: &mut impl FnMut(Event<'_>) -> Result<Flow, E>,
+) -> Result<(), E> {
+    while !input.eof && input.buf.len() <= limit {
+        let want = input.chunk.min(limit.saturating_add(1) - input.buf.len()).max(1);
+        input.more(want)?;
+    }
+    if input.buf.len() > limit {
+        f(Event::TooLarge(&input.buf[..limit]))?;
+    } else {
+        f(Event::Whole(&mut input.buf))?;
+    }
+    Ok(())
+}
+
+/// The messages of an mbox whose first From line starts at `first` in the
+/// buffer, handed out one by one as their end is read.
+fn stream_messages<R: Read, E: From<io::Error>>(
+    input: &mut Input<R>,
+    first: usize,
+    limit: usize,
+    f: &mut impl FnMut(Event<'_>) -> Result<Flow, E>,
+) -> Result<(), E> {
     // `line`: start of the current message's From line in `buf`; `None`
     // while skipping the rest of a message that was too large.
-    let mut line: Option<usize> = Some(blank);
+    let mut line: Option<usize> = Some(first);
     // Where the search for the next separator goes on.
-    let mut search = blank + 1;
+    let mut search = first + 1;
     loop {
         if let Some(l) = line {
-            // The message starts after its From line.
-            let body = match memchr::memchr(b'\n', &buf[l..]) {
-                Some(i) => Some(l + i + 1),
-                None if eof => Some(buf.len()),
-                None => None,
-            };
-            if let Some(start) = body {
-                match find_separator(&buf, search.max(start)) {
-                    Some(next) => {
-                        let flow = if next - start > limit {
-                            f(Event::TooLarge(&buf[start..start + limit]))?
-                        } else {
-                            f(Event::Message(&buf[start..next]))?
-                        };
-                        if flow == Flow::Stop {
-                            return Ok(true);
-                        }
-                        line = Some(next);
-                        search = next + 1;
-                        continue;
-                    }
-                    None if eof => {
-                        if buf.len() - start > limit {
-                            f(Event::TooLarge(&buf[start..start + limit]))?;
-                        } else {
-                            f(Event::Message(&buf[start..]))?;
-                        }
-                        return Ok(true);
-                    }
-                    // Too large even if the data ends with the start of
-                    // the next separator ("\nFrom" is not a whole one).
-                    None if buf.len() - start > limit.saturating_add(5) => {
-                        let flow = f(Event::TooLarge(&buf[start..start + limit]))?;
-                        if flow == Flow::Stop {
-                            return Ok(true);
-                        }
-                        line = None;
-                    }
-                    None => {}
+            match next_message(&input.buf, input.eof, l, search, limit, f)? {
+                Step::Stop => return Ok(()),
+                Step::At(next) => {
+                    line = Some(next);
+                    search = next + 1;
+                    continue;
                 }
-            } else if buf.len() - l > limit {
-                // A From line longer than any message may be.
-                let flow = f(Event::TooLarge(&buf[l..l + limit]))?;
-                if flow == Flow::Stop {
-                    return Ok(true);
-                }
-                line = None;
+                Step::Skip => line = None,
+                Step::More => {}
             }
         }
-        if line.is_none() {
+        if let Some(l) = line {
+            let (l, s) = drop_handed_out(&mut input.buf, l, search);
+            line = Some(l);
+            search = s;
+        } else {
             // Skipping: look for the next separator, keep only a tail that
             // may hold the start of one ("\r\n" + "\nFrom" = 7 bytes).
-            if let Some(next) = find_separator(&buf, search) {
+            if let Some(next) = find_separator(&input.buf, search) {
                 line = Some(next);
                 search = next + 1;
                 continue;
             }
-            if eof {
-                return Ok(true);
+            if input.eof {
+                return Ok(());
             }
-            let keep = buf.len().saturating_sub(8);
-            buf.drain(..keep);
+            let keep = input.buf.len().saturating_sub(8);
+            input.buf.drain(..keep);
             search = 1;
-        } else {
-            // Keep the current message (and 3 bytes before its From line,
-            // never needed but cheap), drop what was handed out.
-            let l = line.unwrap_or(0);
-            let drop = l.saturating_sub(3);
-            if drop > 0 {
-                buf.drain(..drop);
-                line = Some(l - drop);
-                search -= drop.min(search);
-            }
-            // The separator search goes on where "\nFrom " may straddle
-            // the end of what we have.
-            search = search.max(buf.len().saturating_sub(6));
         }
-        if eof {
+        if input.eof {
             // Nothing more will come: the loop above finishes the message.
             continue;
         }
-        eof = fill(&mut r, &mut buf, chunk)?;
+        input.more(input.chunk)?;
     }
+}
+
+/// What [`next_message`] did with the message at hand.
+enum Step {
+    /// The callback asked to stop, or the data ended.
+    Stop,
+    /// Handed out; the next message's From line starts here.
+    At(usize),
+    /// Reported as too large; its rest is to be skipped.
+    Skip,
+    /// Not complete yet: read more.
+    More,
+}
+
+/// The message whose From line starts at `l` in `buf`: hand it to `f` when
+/// its end is in `buf` (the next separator, searched from `search`, or the
+/// end of the data), or as soon as it is known to be too large.
+fn next_message<E>(
+    buf: &[u8],
+    eof: bool,
+    l: usize,
+    search: usize,
+    limit: usize,
+    f: &mut impl FnMut(Event<'_>) -> Result<Flow, E>,
+) -> Result<Step, E> {
+    let skip_unless_stopped = |flow| if flow == Flow::Stop { Step::Stop } else { Step::Skip };
+    // The message starts after its From line.
+    let start = match memchr::memchr(b'\n', &buf[l..]) {
+        Some(i) => l + i + 1,
+        None if eof => buf.len(),
+        // A From line longer than any message may be.
+        None if buf.len() - l > limit => return Ok(skip_unless_stopped(f(Event::TooLarge(&buf[l..l + limit]))?)),
+        None => return Ok(Step::More),
+    };
+    match find_separator(buf, search.max(start)) {
+        Some(next) => {
+            let flow = if next - start > limit {
+                f(Event::TooLarge(&buf[start..start + limit]))?
+            } else {
+                f(Event::Message(&buf[start..next]))?
+            };
+            Ok(if flow == Flow::Stop { Step::Stop } else { Step::At(next) })
+        }
+        None if eof => {
+            if buf.len() - start > limit {
+                f(Event::TooLarge(&buf[start..start + limit]))?;
+            } else {
+                f(Event::Message(&buf[start..]))?;
+            }
+            Ok(Step::Stop)
+        }
+        // Too large even if the data ends with the start of the next
+        // separator ("\nFrom" is not a whole one).
+        None if buf.len() - start > limit.saturating_add(5) => {
+            Ok(skip_unless_stopped(f(Event::TooLarge(&buf[start..start + limit]))?))
+        }
+        None => Ok(Step::More),
+    }
+}
+
+/// Drop what was handed out, keeping the current message from its From
+/// line at `l` (and 3 bytes before it, never needed but cheap). Returns
+/// where the From line and the separator search are now.
+fn drop_handed_out(buf: &mut Vec<u8>, l: usize, search: usize) -> (usize, usize) {
+    let drop = l.saturating_sub(3);
+    let (mut l, mut search) = (l, search);
+    if drop > 0 {
+        buf.drain(..drop);
+        l -= drop;
+        search -= drop.min(search);
+    }
+    // The separator search goes on where "\nFrom " may straddle the end of
+    // what we have.
+    (l, search.max(buf.len().saturating_sub(6)))
 }
 
 /// Read up to `n` more bytes (several reads if need be); true at end of data.

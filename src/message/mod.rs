@@ -198,36 +198,14 @@ fn parse_inner(
         return Ok(None);
     }
     let too_deep = limit_depth(&mut msg, 0);
-    let headers = msg.headers();
-    if headers.is_empty() {
+    let h = Headers {
+        raw,
+        headers: msg.headers(),
+    };
+    if h.headers.is_empty() {
         return Err(Error::input("not an e-mail message (no headers)"));
     }
-
-    // First copy of a header, as public-inbox (Email::MIME) reads it;
-    // mail-parser's own accessors return the last copy.
-    let first = |name: HeaderName| headers.iter().find(|h| h.name == name);
-    let addrs = |name: HeaderName| {
-        first(name)
-            .and_then(|h| h.value.as_address())
-            .map(address::from_parsed)
-            .unwrap_or_default()
-    };
-    let all_addrs = |name: HeaderName| -> Vec<Addr> {
-        headers
-            .iter()
-            .filter(|h| h.name == name)
-            .filter_map(|h| h.value.as_address())
-            .flat_map(address::from_parsed)
-            .collect()
-    };
-    let raw_value = |name: &str| {
-        headers
-            .iter()
-            .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
-            .map(|h| String::from_utf8_lossy(&raw[h.offset_start as usize..h.offset_end as usize]).into_owned())
-    };
-
-    let looks_like_mail = headers.iter().any(|h| {
+    let looks_like_mail = h.headers.iter().any(|h| {
         matches!(
             h.name,
             HeaderName::From | HeaderName::To | HeaderName::Subject | HeaderName::MessageId | HeaderName::Date
@@ -238,69 +216,22 @@ fn parse_inner(
             "not an e-mail message (none of From, To, Subject, Message-ID, Date)",
         ));
     }
-
-    let subject = first(HeaderName::Subject).map(|h| match &h.value {
-        HeaderValue::Text(t) => unfold(t),
-        HeaderValue::TextList(l) => unfold(&l.join(" ")),
-        _ => String::new(),
-    });
-
-    let mail_followup_to = raw_value("Mail-Followup-To")
-        .map(|v| address::parse_list(&v))
-        .unwrap_or_default();
-
-    let date = first(HeaderName::Date)
-        .and_then(|h| h.value.as_datetime())
-        .and_then(|d| {
-            if d.month == 0 || d.month > 12 || d.day == 0 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60
-            {
-                return None;
-            }
-            let offset = (d.tz_hour as i16) * 60 + d.tz_minute as i16;
-            Some(MailDate {
-                year: d.year,
-                month: d.month,
-                day: d.day,
-                hour: d.hour,
-                minute: d.minute,
-                second: d.second,
-                offset_minutes: if d.tz_before_gmt { -offset } else { offset },
-                unknown_zone: d.tz_before_gmt && offset == 0,
-                weekday: weekday(d.year as i64, d.month as i64, d.day as i64),
-            })
-        });
-
-    let from_name = first(HeaderName::From)
-        .and_then(|h| h.value.as_address())
-        .and_then(|a| a.first())
-        .filter(|a| a.address.as_deref().map_or(true, |e| e.trim().is_empty()))
-        .and_then(|a| a.name.as_deref())
-        .map(crate::text::one_line)
-        .map(|n| n.trim().to_string())
-        .filter(|n| !n.is_empty());
-
     Ok(Some(Mail {
-        from: addrs(HeaderName::From),
-        to: all_addrs(HeaderName::To),
-        cc: all_addrs(HeaderName::Cc),
-        first_to: addrs(HeaderName::To),
-        first_cc: addrs(HeaderName::Cc),
-        reply_to: addrs(HeaderName::ReplyTo),
-        mail_followup_to,
-        x_original_from: raw_value("X-Original-From")
-            .map(|v| address::parse_list(&v))
-            .unwrap_or_default(),
-        list_post: raw_value("List-Post").and_then(|v| list_post_address(&v)),
-        from_name,
-        subject,
-        message_id: raw_value("Message-ID").and_then(|v| msgid::extract_first(&v)),
-        in_reply_to: raw_value("In-Reply-To")
-            .map(|v| msgid::extract_all(&v))
-            .unwrap_or_default(),
-        references: raw_value("References")
-            .map(|v| msgid::extract_all(&v))
-            .unwrap_or_default(),
-        date,
+        from: h.addrs(HeaderName::From),
+        to: h.all_addrs(HeaderName::To),
+        cc: h.all_addrs(HeaderName::Cc),
+        first_to: h.addrs(HeaderName::To),
+        first_cc: h.addrs(HeaderName::Cc),
+        reply_to: h.addrs(HeaderName::ReplyTo),
+        mail_followup_to: h.raw_addrs("Mail-Followup-To"),
+        x_original_from: h.raw_addrs("X-Original-From"),
+        list_post: h.raw_value("List-Post").and_then(|v| list_post_address(&v)),
+        from_name: h.bare_from_name(),
+        subject: h.subject(),
+        message_id: h.raw_value("Message-ID").and_then(|v| msgid::extract_first(&v)),
+        in_reply_to: h.raw_ids("In-Reply-To"),
+        references: h.raw_ids("References"),
+        date: h.date(),
         body: {
             let mut b = body::extract(&msg, opts);
             if too_deep {
@@ -313,16 +244,114 @@ fn parse_inner(
     }))
 }
 
+/// The top-level header fields of a message, read as public-inbox reads
+/// them: the first copy of a header (mail-parser's own accessors return the
+/// last copy), some of them from their raw bytes.
+struct Headers<'a> {
+    raw: &'a [u8],
+    headers: &'a [mail_parser::Header<'a>],
+}
+
+impl Headers<'_> {
+    fn first(&self, name: HeaderName) -> Option<&mail_parser::Header<'_>> {
+        self.headers.iter().find(|h| h.name == name)
+    }
+
+    /// The addresses of the first copy.
+    fn addrs(&self, name: HeaderName) -> Vec<Addr> {
+        self.first(name)
+            .and_then(|h| h.value.as_address())
+            .map(address::from_parsed)
+            .unwrap_or_default()
+    }
+
+    /// The addresses of every copy, in header order.
+    fn all_addrs(&self, name: HeaderName) -> Vec<Addr> {
+        self.headers
+            .iter()
+            .filter(|h| h.name == name)
+            .filter_map(|h| h.value.as_address())
+            .flat_map(address::from_parsed)
+            .collect()
+    }
+
+    /// The raw value of the first copy (any case of `name`).
+    fn raw_value(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|h| h.name.as_str().eq_ignore_ascii_case(name))
+            .map(|h| String::from_utf8_lossy(&self.raw[h.offset_start as usize..h.offset_end as usize]).into_owned())
+    }
+
+    /// The addresses of the first copy, parsed by [`address::parse_list`].
+    fn raw_addrs(&self, name: &str) -> Vec<Addr> {
+        self.raw_value(name)
+            .map(|v| address::parse_list(&v))
+            .unwrap_or_default()
+    }
+
+    /// Every Message-ID of the first copy.
+    fn raw_ids(&self, name: &str) -> Vec<String> {
+        self.raw_value(name).map(|v| msgid::extract_all(&v)).unwrap_or_default()
+    }
+
+    /// Decoded and unfolded.
+    fn subject(&self) -> Option<String> {
+        self.first(HeaderName::Subject).map(|h| match &h.value {
+            HeaderValue::Text(t) => unfold(t),
+            HeaderValue::TextList(l) => unfold(&l.join(" ")),
+            _ => String::new(),
+        })
+    }
+
+    /// The display name of a From without address, on one line.
+    fn bare_from_name(&self) -> Option<String> {
+        self.first(HeaderName::From)
+            .and_then(|h| h.value.as_address())
+            .and_then(|a| a.first())
+            .filter(|a| a.address.as_deref().map_or(true, |e| e.trim().is_empty()))
+            .and_then(|a| a.name.as_deref())
+            .map(crate::text::one_line)
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+    }
+
+    /// The first Date, when its fields are in range.
+    fn date(&self) -> Option<MailDate> {
+        let d = self.first(HeaderName::Date)?.value.as_datetime()?;
+        if d.month == 0 || d.month > 12 || d.day == 0 || d.day > 31 || d.hour > 23 || d.minute > 59 || d.second > 60 {
+            return None;
+        }
+        let offset = (d.tz_hour as i16) * 60 + d.tz_minute as i16;
+        Some(MailDate {
+            year: d.year,
+            month: d.month,
+            day: d.day,
+            hour: d.hour,
+            minute: d.minute,
+            second: d.second,
+            offset_minutes: if d.tz_before_gmt { -offset } else { offset },
+            unknown_zone: d.tz_before_gmt && offset == 0,
+            weekday: weekday(d.year as i64, d.month as i64, d.day as i64),
+        })
+    }
+}
+
 /// Multipart levels kept. [`body::extract`] walks the MIME tree
 /// recursively: hostile mail nesting multiparts 20,000 deep overflowed
 /// the stack (an abort, which `catch_unwind` cannot catch).
 const MAX_MIME_DEPTH: usize = 64;
 
+/// Levels of messages nested in messages (message/rfc822) that
+/// [`limit_depth`] looks into; deeper ones are left as they are (the body
+/// walk marks forwarded messages past its own, smaller, limit anyway).
+const MAX_NESTED_MESSAGES: usize = 16;
+
 /// Replace multiparts nested deeper than [`MAX_MIME_DEPTH`] by empty
 /// parts (they show as one attachment marker). True when any was cut.
 fn limit_depth(msg: &mut mail_parser::Message<'_>, level: usize) -> bool {
     use mail_parser::PartType;
-    if level > 16 {
+    if level > MAX_NESTED_MESSAGES {
         return false;
     }
     let mut cut = false;

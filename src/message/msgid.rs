@@ -4,6 +4,32 @@
 //! Ids are kept without the angle brackets everywhere inside ksreply and
 //! get them back only when a header is written.
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
+/// What public-inbox's `mid_escape` percent-encodes in an id for a URL:
+/// every byte but `A-Za-z0-9-._~!$&'()*+,;=:@` (non-ASCII bytes always are).
+pub const MID_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// The longest id written: RFC 5322's limit on a line (998 bytes).
+pub const MAX_ID_LEN: usize = 998;
+
 /// A Message-ID that may be written into In-Reply-To/References: not empty,
 /// and no whitespace, control characters or angle brackets. mail-builder
 /// writes these headers raw, so this check is what keeps message data from
@@ -11,7 +37,7 @@
 /// are safe to write: see [`is_unusual`].
 pub fn is_valid(id: &str) -> bool {
     !id.is_empty()
-        && id.len() <= 998
+        && id.len() <= MAX_ID_LEN
         && !id
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')

@@ -39,6 +39,11 @@ pub const MIN_PART: usize = 256 << 10;
 /// A part header block longer than this is not looked at.
 const MAX_PART_HEADER: usize = 16 << 10;
 
+/// Levels of nested messages [`restore`] looks into, a bound on its
+/// recursion: a cut deeper down is not found, and the whole message is
+/// parsed instead.
+const MAX_NESTED: usize = 64;
+
 /// One removed body: where it was in the pruned data (the part's
 /// `offset_body` after parsing) and its decoded size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -279,7 +284,7 @@ pub fn restore(msg: &mut Message<'_>, cuts: &[Cut]) -> bool {
 }
 
 fn restore_in(msg: &mut Message<'_>, cuts: &[Cut], top: *const u8, found: &mut usize, depth: usize) -> bool {
-    if depth > 64 {
+    if depth > MAX_NESTED {
         return true;
     }
     // Parts of a message parsed from its own decoded buffer have offsets

@@ -162,6 +162,11 @@ fn parse(raw: &[u8]) -> Parsed {
     }
 }
 
+/// Bytes of a body [`first_new_line`] looks through, and the characters of
+/// the line it keeps.
+const FIRST_LINE_SCAN: usize = 8192;
+const FIRST_LINE_CHARS: usize = 100;
+
 /// The first line of the body that is the author's own: not quoted, not an
 /// attribution, not blank. Only plain 7bit/8bit text is looked at (an
 /// encoded body gives nothing: this is a hint for a list, not a quote).
@@ -173,11 +178,11 @@ fn first_new_line(raw: &[u8]) -> String {
     if head.contains("content-transfer-encoding: base64") || head.contains("content-transfer-encoding: quoted") {
         return String::new();
     }
-    String::from_utf8_lossy(&raw[start..raw.len().min(start + 8192)])
+    String::from_utf8_lossy(&raw[start..raw.len().min(start + FIRST_LINE_SCAN)])
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('>') && !l.ends_with("wrote:") && !l.starts_with("On "))
-        .map(|l| l.chars().take(100).collect())
+        .map(|l| l.chars().take(FIRST_LINE_CHARS).collect())
         .unwrap_or_default()
 }
 

@@ -3,39 +3,42 @@
 //! addresses are separated by commas (RFC 6068 `to`), so the link names
 //! every recipient of the draft.
 
+use crate::message::msgid;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// URI::Escape's `uri_escape_utf8` default: everything but
 /// `A-Za-z0-9-._~` is percent-encoded (UTF-8 bytes).
-fn escape(s: &str, keep: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.as_bytes().contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+const URI_ESCAPE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// An address: `@` stays literal, as public-inbox keeps it.
+const ADDRESS: &AsciiSet = &URI_ESCAPE.remove(b'@');
+
+/// An id: public-inbox's `mid_escape` set, `&` escaped too (see [`escape_msgid`]).
+const MSGID: &AsciiSet = &msgid::MID_ESCAPE.add(b'&');
+
+fn escape(s: &str, set: &'static AsciiSet) -> String {
+    utf8_percent_encode(s, set).to_string()
 }
 
 /// public-inbox's `mid_href` escaping for ids (RFC 3986 sub-delims, `:` and
 /// `@` kept). Unlike public-inbox 1.9, `&` is escaped too: a raw `&` would
 /// end the In-Reply-To parameter early.
 pub fn escape_msgid(id: &str) -> String {
-    escape(id, "!$'()*+,;=:@")
+    escape(id, MSGID)
 }
 
 pub fn link(to: &[String], in_reply_to: Option<&str>, cc: &[String], subject: &str) -> String {
     // `@` stays literal in the address part, as public-inbox keeps it; the
     // commas between addresses too.
-    let to: Vec<String> = to.iter().map(|a| escape(a, "@")).collect();
+    let to: Vec<String> = to.iter().map(|a| escape(a, ADDRESS)).collect();
     let mut out = format!("mailto:{}?", to.join(","));
     if let Some(id) = in_reply_to {
         out.push_str(&format!("In-Reply-To={}&", escape_msgid(&format!("<{id}>"))));
     }
     if !cc.is_empty() {
-        out.push_str(&format!("Cc={}&", escape(&cc.join(","), "")));
+        out.push_str(&format!("Cc={}&", escape(&cc.join(","), URI_ESCAPE)));
     }
-    out.push_str(&format!("Subject={}", escape(subject, "")));
+    out.push_str(&format!("Subject={}", escape(subject, URI_ESCAPE)));
     out
 }
 

@@ -291,137 +291,196 @@ fn transport_with_fallback(
     ov: &SendOverrides,
     find_sendmail: impl FnOnce() -> Option<PathBuf>,
 ) -> Result<Transport> {
-    let get = |key: &str| cfg.sendemail(identity, key).map(str::to_string);
-    // Name the key as the user would find it in their config, for messages.
-    let key_name = |key: &str| match identity {
-        Some(id) if cfg.get(&format!("sendemail.{id}.{key}")).is_some() => {
-            format!("sendemail.{id}.{key}")
-        }
-        _ => format!("sendemail.{key}"),
+    let keys = Keys { cfg, identity };
+    let envelope_sender = envelope_sender(&keys, ov)?;
+    let options = sendemail_all(cfg, identity, "smtpServerOption");
+    let sendmail = |command: String, shell: bool| Transport::Sendmail {
+        command,
+        shell,
+        options,
+        envelope_sender: envelope_sender.clone(),
     };
+    let server = match route(&keys, ov, find_sendmail)? {
+        Route::Program { command, shell } => return Ok(sendmail(command, shell)),
+        Route::Smtp(server) => server,
+    };
+    let encryption = encryption(&keys, ov)?;
+    let port = port(&keys, ov, encryption)?;
+    let (auth_disabled, auth_mechanisms) = auth(&keys)?;
+    let user = ov
+        .user
+        .clone()
+        .or_else(|| keys.get("smtpUser"))
+        .filter(|u| !u.is_empty() && !auth_disabled);
+    let cert_path = cert_path(&keys, ov)?;
+    Ok(Transport::Smtp(SmtpSettings {
+        server,
+        port,
+        encryption,
+        user,
+        pass: keys.get("smtpPass"),
+        auth_mechanisms,
+        domain: ov
+            .domain
+            .clone()
+            .or_else(|| keys.get("smtpDomain"))
+            .filter(|d| !d.is_empty()),
+        cert_path,
+        insecure_skip_tls_verify_for_testing: ov.insecure_skip_tls_verify_for_testing,
+        allow_plaintext_auth: cfg.get_bool("ksreply.allowPlaintextAuth")?.unwrap_or(false),
+        timeout: ov.timeout.unwrap_or(DEFAULT_TIMEOUT),
+        envelope_sender,
+    }))
+}
 
-    let envelope_sender = match ov.envelope_sender.clone().or_else(|| get("envelopeSender")) {
-        None => EnvelopeSender::Unset,
-        Some(v) if v.trim().eq_ignore_ascii_case("auto") => EnvelopeSender::Auto,
-        Some(v) => {
-            let addr = bare_address(&v);
-            if addr.is_empty() {
-                return Err(Error::usage(format!(
-                    "{}: empty envelope sender",
-                    key_name("envelopeSender")
-                )));
+/// The `sendemail.*` keys of one identity.
+struct Keys<'a> {
+    cfg: &'a GitConfig,
+    identity: Option<&'a str>,
+}
+
+impl Keys<'_> {
+    /// `sendemail.<identity>.<key>`, else `sendemail.<key>`.
+    fn get(&self, key: &str) -> Option<String> {
+        self.cfg.sendemail(self.identity, key).map(str::to_string)
+    }
+
+    /// The key as the user would find it in their config, for messages.
+    fn name(&self, key: &str) -> String {
+        match self.identity {
+            Some(id) if self.cfg.get(&format!("sendemail.{id}.{key}")).is_some() => {
+                format!("sendemail.{id}.{key}")
             }
-            EnvelopeSender::Address(addr)
+            _ => format!("sendemail.{key}"),
         }
-    };
+    }
+}
 
+/// Where the message goes: a local program, or an SMTP server by name.
+enum Route {
+    Program { command: String, shell: bool },
+    Smtp(String),
+}
+
+/// `sendemail.envelopeSender` (or `--envelope-sender`).
+fn envelope_sender(keys: &Keys, ov: &SendOverrides) -> Result<EnvelopeSender> {
+    Ok(
+        match ov.envelope_sender.clone().or_else(|| keys.get("envelopeSender")) {
+            None => EnvelopeSender::Unset,
+            Some(v) if v.trim().eq_ignore_ascii_case("auto") => EnvelopeSender::Auto,
+            Some(v) => {
+                let addr = bare_address(&v);
+                if addr.is_empty() {
+                    return Err(Error::usage(format!(
+                        "{}: empty envelope sender",
+                        keys.name("envelopeSender")
+                    )));
+                }
+                EnvelopeSender::Address(addr)
+            }
+        },
+    )
+}
+
+/// Steps 1 to 4 of [`transport_from_config`]: a sendmail command, a
+/// program path, an SMTP server, or the fallback search.
+fn route(keys: &Keys, ov: &SendOverrides, find_sendmail: impl FnOnce() -> Option<PathBuf>) -> Result<Route> {
     // A --smtp-server flag outranks configured sendmail commands.
     let sendmail_cmd = match (&ov.sendmail_cmd, &ov.server) {
         (Some(c), _) => Some(c.clone()),
         (None, Some(_)) => None,
-        (None, None) => get("sendmailCmd"),
+        (None, None) => keys.get("sendmailCmd"),
     };
-    let server = ov.server.clone().or_else(|| get("smtpServer"));
-
-    let options = sendemail_all(cfg, identity, "smtpServerOption");
     if let Some(command) = sendmail_cmd {
         if command.trim().is_empty() {
-            return Err(Error::usage(format!("{}: empty command", key_name("sendmailCmd"))));
+            return Err(Error::usage(format!("{}: empty command", keys.name("sendmailCmd"))));
         }
-        return Ok(Transport::Sendmail {
-            command,
-            shell: true,
-            options,
-            envelope_sender,
-        });
+        return Ok(Route::Program { command, shell: true });
     }
-    let server = match server {
-        Some(s) if Path::new(&s).is_absolute() => {
-            return Ok(Transport::Sendmail {
-                command: s,
-                shell: false,
-                options,
-                envelope_sender,
-            });
-        }
+    Ok(match ov.server.clone().or_else(|| keys.get("smtpServer")) {
+        Some(s) if Path::new(&s).is_absolute() => Route::Program {
+            command: s,
+            shell: false,
+        },
         Some(s) if s.trim().is_empty() => {
-            return Err(Error::usage(format!("{}: empty server name", key_name("smtpServer"))));
+            return Err(Error::usage(format!("{}: empty server name", keys.name("smtpServer"))));
         }
-        Some(s) => s.trim().to_string(),
+        Some(s) => Route::Smtp(s.trim().to_string()),
         None => match find_sendmail() {
             // git stores the found path as its sendmail command, i.e. runs it
             // through the shell; running it directly is the same minus the
             // quoting pitfalls of a path with spaces.
-            Some(p) => {
-                return Ok(Transport::Sendmail {
-                    command: p.to_string_lossy().into_owned(),
-                    shell: false,
-                    options,
-                    envelope_sender,
-                })
-            }
-            None => "localhost".to_string(),
+            Some(p) => Route::Program {
+                command: p.to_string_lossy().into_owned(),
+                shell: false,
+            },
+            None => Route::Smtp("localhost".to_string()),
         },
-    };
+    })
+}
 
-    let encryption = match ov.encryption.as_deref() {
+/// `sendemail.smtpEncryption` (or `--smtp-encryption`).
+fn encryption(keys: &Keys, ov: &SendOverrides) -> Result<Encryption> {
+    match ov.encryption.as_deref() {
         Some(v) => Encryption::parse(v)
-            .ok_or_else(|| Error::usage(format!("--smtp-encryption: unknown value '{v}' (use ssl, tls or none)")))?,
-        None => match get("smtpEncryption") {
+            .ok_or_else(|| Error::usage(format!("--smtp-encryption: unknown value '{v}' (use ssl, tls or none)"))),
+        None => match keys.get("smtpEncryption") {
             Some(v) => Encryption::parse(&v).ok_or_else(|| {
                 Error::usage(format!(
                     "{}: unknown value '{v}' (use ssl for implicit TLS, tls for STARTTLS, or none)",
-                    key_name("smtpEncryption")
+                    keys.name("smtpEncryption")
                 ))
-            })?,
-            None => Encryption::None,
+            }),
+            None => Ok(Encryption::None),
         },
-    };
+    }
+}
 
-    let port = match ov.port {
-        Some(0) => return Err(Error::usage("--smtp-server-port: port 0 is not a valid port")),
-        Some(p) => p,
-        None => match get("smtpServerPort") {
+/// `sendemail.smtpServerPort` (or `--smtp-server-port`), else the
+/// encryption's default.
+fn port(keys: &Keys, ov: &SendOverrides, encryption: Encryption) -> Result<u16> {
+    match ov.port {
+        Some(0) => Err(Error::usage("--smtp-server-port: port 0 is not a valid port")),
+        Some(p) => Ok(p),
+        None => match keys.get("smtpServerPort") {
             Some(v) => parse_port(&v).ok_or_else(|| {
                 Error::usage(format!(
                     "{}: invalid port '{v}' (a number from 1 to 65535)",
-                    key_name("smtpServerPort")
+                    keys.name("smtpServerPort")
                 ))
-            })?,
-            None => encryption.default_port(),
+            }),
+            None => Ok(encryption.default_port()),
         },
-    };
+    }
+}
 
-    let auth = get("smtpAuth");
-    let (auth_disabled, auth_mechanisms) = match auth.as_deref() {
-        None => (false, default_mechanisms()),
+/// `sendemail.smtpAuth`: whether AUTH is disabled, and the mechanisms.
+fn auth(keys: &Keys) -> Result<(bool, Vec<AuthMechanism>)> {
+    match keys.get("smtpAuth").as_deref() {
+        None => Ok((false, default_mechanisms())),
         Some(v) => match parse_auth(v) {
-            Ok(None) => (true, Vec::new()),
-            Ok(Some(m)) => (false, m),
-            Err(bad) => {
-                return Err(Error::usage(format!(
-                    "{}: unsupported mechanism '{bad}' (ksreply can do PLAIN, LOGIN, XOAUTH2, or none)",
-                    key_name("smtpAuth")
-                )))
-            }
+            Ok(None) => Ok((true, Vec::new())),
+            Ok(Some(m)) => Ok((false, m)),
+            Err(bad) => Err(Error::usage(format!(
+                "{}: unsupported mechanism '{bad}' (ksreply can do PLAIN, LOGIN, XOAUTH2, or none)",
+                keys.name("smtpAuth")
+            ))),
         },
-    };
-    let user = ov
-        .user
-        .clone()
-        .or_else(|| get("smtpUser"))
-        .filter(|u| !u.is_empty() && !auth_disabled);
+    }
+}
 
+/// `sendemail.smtpSSLCertPath` (or `--smtp-ssl-cert-path`), which must exist.
+fn cert_path(keys: &Keys, ov: &SendOverrides) -> Result<Option<PathBuf>> {
     let cert_path = match ov.cert_path.clone() {
         Some(p) => Some(p),
-        None => match get("smtpSSLCertPath") {
+        None => match keys.get("smtpSSLCertPath") {
             // git turns certificate verification off for an empty value. A
             // config line should not be able to do that silently.
             Some(v) if v.is_empty() => {
                 return Err(Error::usage(format!(
                     "{} is empty, which makes git skip certificate verification; ksreply does not: \
                      point it at a CA file or directory, or remove it",
-                    key_name("smtpSSLCertPath")
+                    keys.name("smtpSSLCertPath")
                 )))
             }
             Some(v) => Some(expand_tilde(&v)),
@@ -436,25 +495,7 @@ fn transport_with_fallback(
             )));
         }
     }
-
-    Ok(Transport::Smtp(SmtpSettings {
-        server,
-        port,
-        encryption,
-        user,
-        pass: get("smtpPass"),
-        auth_mechanisms,
-        domain: ov
-            .domain
-            .clone()
-            .or_else(|| get("smtpDomain"))
-            .filter(|d| !d.is_empty()),
-        cert_path,
-        insecure_skip_tls_verify_for_testing: ov.insecure_skip_tls_verify_for_testing,
-        allow_plaintext_auth: cfg.get_bool("ksreply.allowPlaintextAuth")?.unwrap_or(false),
-        timeout: ov.timeout.unwrap_or(DEFAULT_TIMEOUT),
-        envelope_sender,
-    }))
+    Ok(cert_path)
 }
 
 /// lettre's order: PLAIN first (one round trip), LOGIN for old servers.

@@ -8,6 +8,7 @@ pub mod http;
 pub mod remote;
 
 use crate::message::msgid;
+use percent_encoding::{percent_decode_str, utf8_percent_encode};
 use std::path::PathBuf;
 
 /// What the MESSAGE argument names.
@@ -126,39 +127,17 @@ pub fn split_url(url: &str) -> Option<(String, String)> {
 }
 
 /// Escape a Message-ID for a public-inbox URL path the way public-inbox
-/// itself does (`mid_escape`): every byte of its UTF-8 form except
-/// `A-Za-z0-9-._~!$&'()*+,;=:@` becomes `%XX`. So `/`, `%`, `#`, `?`,
-/// spaces and non-ASCII never change the shape of the URL.
+/// itself does (`mid_escape`): every byte of its UTF-8 form in
+/// [`msgid::MID_ESCAPE`] becomes `%XX`. So `/`, `%`, `#`, `?`, spaces and
+/// non-ASCII never change the shape of the URL.
 pub fn escape_id(id: &str) -> String {
-    const KEEP: &[u8] = b"-._~!$&'()*+,;=:@";
-    let mut out = String::with_capacity(id.len());
-    for &b in id.as_bytes() {
-        if b.is_ascii_alphanumeric() || KEEP.contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(id, msgid::MID_ESCAPE).to_string()
 }
 
+/// `%XX` decoded (either case); a `%` without two hex digits stays as it
+/// is, and bytes that are not UTF-8 become U+FFFD.
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
 #[cfg(test)]

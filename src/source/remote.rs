@@ -49,6 +49,9 @@ pub const DEFAULT_BASE: &str = "https://lore.kernel.org/all/";
 /// How long a cached thread is answered without asking the archive again.
 pub const THREAD_MAX_AGE: Duration = Duration::from_secs(10 * 60);
 
+/// Bytes of a response (un-gzipped, for a thread) looked at to tell what it is.
+const SNIFF: usize = 64 * 1024;
+
 #[derive(Debug, Clone, Default)]
 pub struct RemoteOptions {
     /// `--base`, else git config `ksreply.baseurl`, else lore's `/all/`.
@@ -355,7 +358,7 @@ fn check_response(resp: &http::Response) -> Result<()> {
 /// response is a web page. lore.kernel.org puts Anubis in front of its web
 /// pages at times; it answers 200 with a JavaScript proof-of-work page.
 fn describe_html(resp: &http::Response) -> Option<String> {
-    let head = &resp.body[..resp.body.len().min(64 * 1024)];
+    let head = &resp.body[..resp.body.len().min(SNIFF)];
     let start = String::from_utf8_lossy(&head[..head.len().min(512)])
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -391,7 +394,7 @@ fn decode(target: &Target, body: &[u8]) -> std::result::Result<Vec<u8>, String> 
         }
         let mut head = Vec::new();
         flate2::read::MultiGzDecoder::new(body)
-            .take(64 * 1024)
+            .take(SNIFF as u64)
             .read_to_end(&mut head)
             .map_err(|e| format!("bad gzip data: {e}"))?;
         if !mbox::looks_like_mbox(&head) {

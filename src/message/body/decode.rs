@@ -3,7 +3,8 @@
 
 /// Quoted-printable, leniently: `=XX` (either case), soft line breaks
 /// (`=` then optional blanks then a newline, or `=` at the very end), and
-/// any other `=` kept as it is.
+/// any other `=` kept as it is. Hand-written: mail-parser's decoder gives
+/// up at the first bad `=`, the `quoted_printable` crate drops 8-bit bytes.
 pub fn qp_decode(data: &[u8]) -> Vec<u8> {
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(data.len());
@@ -46,7 +47,8 @@ pub fn qp_decode(data: &[u8]) -> Vec<u8> {
 
 /// Base64, leniently: characters outside the alphabet (line breaks, spaces)
 /// are skipped, `=` padding ends a group, and decoding goes on after it (some
-/// senders concatenate encoded blocks).
+/// senders concatenate encoded blocks). Hand-written: the `base64` crate
+/// rejects such input where mail readers decode it.
 pub fn base64_decode(data: &[u8]) -> Vec<u8> {
     let val = |c: u8| -> Option<u32> {
         Some(match c {
@@ -115,21 +117,7 @@ pub fn decode_charset(bytes: &[u8], label: Option<&str>) -> (String, Option<Stri
         .filter(|l| !l.is_empty());
     let utf8 = std::str::from_utf8(bytes).ok();
     let Some(label) = label else {
-        if looks_like_iso_2022_jp(bytes) {
-            let (t, _, _) = encoding_rs::ISO_2022_JP.decode(bytes);
-            return (
-                t.into_owned(),
-                Some("no charset declared: decoded as ISO-2022-JP (it has its escapes)".into()),
-            );
-        }
-        if let Some(s) = utf8 {
-            return (s.to_string(), None);
-        }
-        let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-        return (
-            t.into_owned(),
-            Some("no charset declared and not UTF-8: decoded as windows-1252".into()),
-        );
+        return decode_unlabelled(bytes, utf8);
     };
     let lower = label.to_ascii_lowercase();
     if matches!(
@@ -141,55 +129,88 @@ pub fn decode_charset(bytes: &[u8], label: Option<&str>) -> (String, Option<Stri
     let known = encoding_rs::Encoding::for_label(label.as_bytes()).filter(|e| *e != encoding_rs::REPLACEMENT);
     match known {
         None => fallback(bytes, utf8, &format!("unknown charset \"{label}\"")),
-        Some(enc) if enc == encoding_rs::UTF_8 => {
-            let nonstandard = lower != "utf-8";
-            match utf8 {
-                Some(s) => {
-                    let note = (nonstandard && lower != "unicode-1-1-utf-8" && lower != "x-unicode20utf8")
-                        .then(|| format!("non-standard charset label \"{label}\": decoded as UTF-8"));
-                    (s.to_string(), note)
-                }
-                None if !has_utf8_multibyte(bytes) => {
-                    let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-                    (
-                        t.into_owned(),
-                        Some(format!("declared \"{label}\" but not UTF-8: decoded as windows-1252")),
-                    )
-                }
-                None => {
-                    let (t, _, _) = encoding_rs::UTF_8.decode(bytes);
-                    (
-                        t.into_owned(),
-                        Some(format!(
-                            "declared \"{label}\" but has invalid UTF-8 bytes (shown as U+FFFD)"
-                        )),
-                    )
-                }
-            }
+        Some(enc) if enc == encoding_rs::UTF_8 => decode_labelled_utf8(bytes, utf8, label, &lower),
+        Some(enc) => decode_labelled(bytes, utf8, enc, label, &lower),
+    }
+}
+
+/// No charset declared: ISO-2022-JP when it has its escapes, UTF-8 when
+/// valid, else windows-1252.
+fn decode_unlabelled(bytes: &[u8], utf8: Option<&str>) -> (String, Option<String>) {
+    if looks_like_iso_2022_jp(bytes) {
+        let (t, _, _) = encoding_rs::ISO_2022_JP.decode(bytes);
+        return (
+            t.into_owned(),
+            Some("no charset declared: decoded as ISO-2022-JP (it has its escapes)".into()),
+        );
+    }
+    if let Some(s) = utf8 {
+        return (s.to_string(), None);
+    }
+    let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    (
+        t.into_owned(),
+        Some("no charset declared and not UTF-8: decoded as windows-1252".into()),
+    )
+}
+
+/// A label encoding_rs reads as UTF-8 (`lower` is it in lower case).
+fn decode_labelled_utf8(bytes: &[u8], utf8: Option<&str>, label: &str, lower: &str) -> (String, Option<String>) {
+    let nonstandard = lower != "utf-8";
+    match utf8 {
+        Some(s) => {
+            let note = (nonstandard && lower != "unicode-1-1-utf-8" && lower != "x-unicode20utf8")
+                .then(|| format!("non-standard charset label \"{label}\": decoded as UTF-8"));
+            (s.to_string(), note)
         }
-        Some(enc) => {
-            if enc.is_single_byte() || lower.contains("ascii") {
-                if let Some(s) = utf8.filter(|_| has_utf8_multibyte(bytes)) {
-                    return (
-                        s.to_string(),
-                        Some(format!("declared \"{label}\" but is UTF-8: decoded as UTF-8")),
-                    );
-                }
-            }
-            let (t, used, errors) = enc.decode(bytes);
-            let note = if errors {
-                Some(format!("invalid bytes for charset \"{label}\" (shown as U+FFFD)"))
-            } else if used != enc {
+        None if !has_utf8_multibyte(bytes) => {
+            let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            (
+                t.into_owned(),
+                Some(format!("declared \"{label}\" but not UTF-8: decoded as windows-1252")),
+            )
+        }
+        None => {
+            let (t, _, _) = encoding_rs::UTF_8.decode(bytes);
+            (
+                t.into_owned(),
                 Some(format!(
-                    "declared \"{label}\" but a byte-order mark says {}",
-                    used.name()
-                ))
-            } else {
-                None
-            };
-            (t.into_owned(), note)
+                    "declared \"{label}\" but has invalid UTF-8 bytes (shown as U+FFFD)"
+                )),
+            )
         }
     }
+}
+
+/// Any other label encoding_rs knows, as `enc`; ASCII or a single-byte
+/// charset that is valid non-ASCII UTF-8 is read as UTF-8.
+fn decode_labelled(
+    bytes: &[u8],
+    utf8: Option<&str>,
+    enc: &'static encoding_rs::Encoding,
+    label: &str,
+    lower: &str,
+) -> (String, Option<String>) {
+    if enc.is_single_byte() || lower.contains("ascii") {
+        if let Some(s) = utf8.filter(|_| has_utf8_multibyte(bytes)) {
+            return (
+                s.to_string(),
+                Some(format!("declared \"{label}\" but is UTF-8: decoded as UTF-8")),
+            );
+        }
+    }
+    let (t, used, errors) = enc.decode(bytes);
+    let note = if errors {
+        Some(format!("invalid bytes for charset \"{label}\" (shown as U+FFFD)"))
+    } else if used != enc {
+        Some(format!(
+            "declared \"{label}\" but a byte-order mark says {}",
+            used.name()
+        ))
+    } else {
+        None
+    };
+    (t.into_owned(), note)
 }
 
 fn fallback(bytes: &[u8], utf8: Option<&str>, why: &str) -> (String, Option<String>) {
@@ -207,9 +228,10 @@ fn fallback(bytes: &[u8], utf8: Option<&str>, why: &str) -> (String, Option<Stri
 
 fn has_utf8_multibyte(bytes: &[u8]) -> bool {
     // Any lead byte followed by a continuation byte.
-    bytes
-        .windows(2)
-        .any(|w| (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
+    !bytes.is_ascii()
+        && bytes
+            .windows(2)
+            .any(|w| (0xC2..=0xF4).contains(&w[0]) && (0x80..=0xBF).contains(&w[1]))
 }
 
 fn looks_like_iso_2022_jp(bytes: &[u8]) -> bool {
@@ -219,7 +241,8 @@ fn looks_like_iso_2022_jp(bytes: &[u8]) -> bool {
 
 /// RFC 2152 UTF-7: `+` starts modified base64 (UTF-16 code units), ended by
 /// any character outside the alphabet; a `-` right after it is absorbed;
-/// `+-` is a plus sign.
+/// `+-` is a plus sign. Hand-written: encoding_rs has no UTF-7 (the WHATWG
+/// Encoding Standard leaves it out).
 pub fn utf7_decode(bytes: &[u8]) -> String {
     let val = |c: u8| -> Option<u32> {
         Some(match c {

@@ -94,6 +94,9 @@ fn convert(html: &str) -> String {
     tidy
 }
 
+/// How far back from the cut [`truncate_html`] looks for the start of a tag.
+const TAG_SEARCH: usize = 4096;
+
 /// At most `max` bytes of `html`, cut before a tag where one starts in the
 /// last 4 KiB (never inside a character), and how many bytes were left out.
 fn truncate_html(html: &str, max: usize) -> (&str, usize) {
@@ -104,8 +107,8 @@ fn truncate_html(html: &str, max: usize) -> (&str, usize) {
     while !html.is_char_boundary(end) {
         end -= 1;
     }
-    if let Some(lt) = html[end.saturating_sub(4096)..end].rfind('<') {
-        end = end.saturating_sub(4096) + lt;
+    if let Some(lt) = html[end.saturating_sub(TAG_SEARCH)..end].rfind('<') {
+        end = end.saturating_sub(TAG_SEARCH) + lt;
     }
     (&html[..end], html.len() - end)
 }
@@ -258,96 +261,125 @@ const FORMATTING: &[&str] = &[
 fn limit_nesting(html: &str, max: usize) -> Cow<'_, str> {
     let b = html.as_bytes();
     let mut out = Rewriter::new(html);
-    let mut stack: Vec<String> = Vec::new();
-    let mut dropped: HashMap<String, usize> = HashMap::new();
-    // Text-like content being scanned: its element, where it ends, and the
-    // stack size before its element.
-    let mut region: Option<(String, usize, usize)> = None;
+    let mut n = Nesting {
+        max,
+        stack: Vec::new(),
+        dropped: HashMap::new(),
+        region: None,
+    };
     let mut doubt_from: Option<usize> = None;
     let mut i = 0;
     while let Some(rel) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + rel;
         i = lt + 1;
         if doubt_from.is_some() {
-            if b.get(lt + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
-                let name = b[lt + 1..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-                let foreign = matches!(
-                    html[lt + 1..lt + 1 + name].to_ascii_lowercase().as_str(),
-                    "svg" | "math"
-                );
-                if foreign || stack.len() >= max {
-                    out.replace(lt, lt + 1, "&lt;");
-                } else {
-                    stack.push(String::new());
-                }
+            if n.in_doubt(html, lt) {
+                out.replace(lt, lt + 1, "&lt;");
             }
             continue;
         }
         // The end of the text-like content: its end tag is trusted; the
         // element closes when nothing inside it is still counted.
-        if let Some((name, end, before)) = region.take() {
+        if let Some((name, end, before)) = n.region.take() {
             if lt >= end {
-                if lt == end && stack.len() == before + 1 {
-                    stack.pop();
+                if lt == end && n.stack.len() == before + 1 {
+                    n.stack.pop();
                 }
                 i = tag_end(b, end + 2 + name.len()).map_or(b.len(), |g| g + 1);
                 continue;
             }
-            region = Some((name, end, before));
+            n.region = Some((name, end, before));
         }
-        let limit = region.as_ref().map_or(b.len(), |r| r.1);
+        let limit = n.region.as_ref().map_or(b.len(), |r| r.1);
         // Unterminated: the parser makes the rest of the data part of it,
         // unless text-like content ends first.
         let (kind, gt) = match token(b, lt) {
             Some(t) => t,
-            None if region.is_some() => (Token::Other, b.len()),
+            None if n.region.is_some() => (Token::Other, b.len()),
             None => break,
         };
         if gt >= limit {
             // Runs past the end of text-like content: two readings from here.
             doubt_from = Some(lt);
             i = limit;
-            region = None;
+            n.region = None;
             continue;
         }
         i = gt + 1;
         let Token::Tag { end_tag, name } = kind else { continue };
-        let name = html[name.0..name.1].to_ascii_lowercase();
-        let keep = if name == "svg" || name == "math" {
+        if !n.keep(b, i, end_tag, html[name.0..name.1].to_ascii_lowercase()) {
+            out.replace(lt, gt + 1, "");
+        }
+    }
+    out.finish()
+}
+
+/// What [`limit_nesting`] counts.
+struct Nesting {
+    max: usize,
+    /// The elements open (an empty name: one opened in doubt).
+    stack: Vec<String>,
+    /// Start tags left out, by name: their end tags go too.
+    dropped: HashMap<String, usize>,
+    /// Text-like content being scanned: its element, where it ends, and
+    /// the stack size before its element.
+    region: Option<(String, usize, usize)>,
+}
+
+impl Nesting {
+    /// In doubt, a `<` at `lt` followed by a letter opens an element that
+    /// never closes. True when that `<` is to be written `&lt;`.
+    fn in_doubt(&mut self, html: &str, lt: usize) -> bool {
+        let b = html.as_bytes();
+        if !b.get(lt + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+            return false;
+        }
+        let name = b[lt + 1..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let foreign = matches!(
+            html[lt + 1..lt + 1 + name].to_ascii_lowercase().as_str(),
+            "svg" | "math"
+        );
+        if foreign || self.stack.len() >= self.max {
+            return true;
+        }
+        self.stack.push(String::new());
+        false
+    }
+
+    /// Count a start or end tag `name` (lower case) that ends before `i`;
+    /// false when it is to be left out.
+    fn keep(&mut self, b: &[u8], i: usize, end_tag: bool, name: String) -> bool {
+        if name == "svg" || name == "math" {
             false
         } else if end_tag {
-            match dropped.get_mut(&name) {
-                Some(n) if *n > 0 && region.is_none() => {
+            match self.dropped.get_mut(&name) {
+                Some(n) if *n > 0 && self.region.is_none() => {
                     *n -= 1;
                     false
                 }
                 _ => {
-                    if region.is_none() {
-                        close(&mut stack, &name);
+                    if self.region.is_none() {
+                        close(&mut self.stack, &name);
                     }
                     true
                 }
             }
         } else if VOID.contains(&name.as_str()) || OPTIONAL_END.contains(&name.as_str()) {
             true
-        } else if stack.len() < max {
-            if region.is_none() && TEXT_CONTENT.contains(&name.as_str()) {
+        } else if self.stack.len() < self.max {
+            if self.region.is_none() && TEXT_CONTENT.contains(&name.as_str()) {
                 let end = text_content_end(b, i, &name);
-                region = Some((name.clone(), end, stack.len()));
+                self.region = Some((name.clone(), end, self.stack.len()));
             }
-            stack.push(name);
+            self.stack.push(name);
             true
         } else {
-            if region.is_none() {
-                *dropped.entry(name).or_insert(0) += 1;
+            if self.region.is_none() {
+                *self.dropped.entry(name).or_insert(0) += 1;
             }
             false
-        };
-        if !keep {
-            out.replace(lt, gt + 1, "");
         }
     }
-    out.finish()
 }
 
 /// A copy of a string with some ranges replaced, made only when needed.

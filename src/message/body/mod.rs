@@ -66,6 +66,10 @@ pub struct ExtractOptions {
 /// Forwarded messages nested deeper than this are only marked.
 const MAX_DEPTH: usize = 8;
 
+/// Multipart levels [`choose_alternative`] looks down into for a plain
+/// text or HTML part.
+const MAX_ALTERNATIVE_DEPTH: usize = 16;
+
 pub fn extract(msg: &Message, opts: ExtractOptions) -> Body {
     let mut w = Walker {
         opts,
@@ -200,41 +204,7 @@ impl Walker {
         match &part.body {
             PartType::Multipart(children) => {
                 let children: Vec<usize> = children.iter().map(|&c| c as usize).collect();
-                match sub.as_str() {
-                    "alternative" => {
-                        if let Some(pick) = choose_alternative(msg, &children) {
-                            let before = self.body.segments.len();
-                            self.part(msg, pick, depth);
-                            // An empty plain text alternative (Outlook sends
-                            // them): take the next branch instead.
-                            if !self.body.segments[before..]
-                                .iter()
-                                .any(|s| matches!(s, Segment::Text(_)))
-                            {
-                                let rest: Vec<usize> = children.iter().copied().filter(|&c| c != pick).collect();
-                                if let Some(next) = choose_alternative(msg, &rest).filter(|_| !rest.is_empty()) {
-                                    self.body.segments.truncate(before);
-                                    self.part(msg, next, depth);
-                                }
-                            }
-                        }
-                    }
-                    "signed" => {
-                        // The signed content, then the signature part(s) as markers.
-                        for (i, &c) in children.iter().enumerate() {
-                            if i == 0 {
-                                self.part(msg, c, depth);
-                            } else if let Some(p) = msg.parts.get(c) {
-                                self.mark(msg, p);
-                            }
-                        }
-                    }
-                    _ => {
-                        for c in children {
-                            self.part(msg, c, depth);
-                        }
-                    }
-                }
+                self.multipart(msg, &sub, &children, depth);
             }
             PartType::Message(nested) => {
                 if depth >= MAX_DEPTH {
@@ -243,69 +213,132 @@ impl Walker {
                     self.forwarded(nested, depth + 1);
                 }
             }
-            PartType::Text(_) | PartType::Html(_) => {
-                let is_text = ctype == "text";
-                let plain = is_text && (sub == "plain" || sub.is_empty() || is_patch_type(&sub));
-                let html = is_text && sub == "html";
-                if is_attachment(part) && id != 0 {
-                    if plain && self.opts.text_attachments {
-                        let marker = describe_attachment(msg, part);
-                        let text = self.decode_text(msg, part);
-                        let mut text = self.cut_at_boundary(text);
-                        if !text.is_empty() && !text.ends_with('\n') {
-                            text.push('\n');
-                        }
-                        self.body.segments.push(Segment::TextAttachment { marker, text });
-                    } else {
-                        self.mark(msg, part);
-                    }
-                } else if plain {
-                    let text = self.decode_text(msg, part);
-                    let text = self.cut_at_boundary(text);
-                    if sub == "plain" && self.has_text() && looks_like_list_footer(&text) {
-                        self.note("a mailing list footer part was left out of the quote");
-                    } else if sub == "plain" && looks_like_html(&text) {
-                        self.note("a text/plain part holds HTML: it was converted to text");
-                        self.push_text(html_to_text(&text));
-                    } else if let Some((signed, sig_len)) = strip_inline_pgp(&text) {
-                        self.note(&format!(
-                            "inline PGP: the signed text is quoted (signature not verified), its {} signature left out",
-                            crate::text::human_size(sig_len as u64)
-                        ));
-                        self.push_text(signed);
-                    } else {
-                        self.push_text(text);
-                    }
-                } else if html && !self.has_text() {
-                    let text = self.decode_text(msg, part);
-                    let converted = html_to_text(&text);
-                    if !converted.trim().is_empty() {
-                        self.body.from_html = true;
-                        self.note("the message has no plain text: its HTML part was converted to text");
-                    }
-                    self.push_text(converted);
-                } else {
-                    self.mark(msg, part);
-                }
-            }
+            PartType::Text(_) | PartType::Html(_) => self.text_part(msg, id, part, &ctype, &sub),
             PartType::Binary(_) | PartType::InlineBinary(_) => {
                 if ctype == "application" && matches!(sub.as_str(), "pkcs7-mime" | "x-pkcs7-mime") && depth < MAX_DEPTH
                 {
                     // S/MIME opaque signed: the signed entity is inside the CMS blob.
-                    if let Some(inner) = smime_signed_content(part.contents()) {
-                        if let Some(m) = mail_parser::MessageParser::default().parse(&inner[..]) {
-                            self.note(&format!(
-                                "S/MIME signed-data: the signed content is quoted (signature not verified), {} left out",
-                                describe_attachment(msg, part)
-                            ));
-                            self.part(&m, 0, depth + 1);
-                            return;
-                        }
+                    if self.smime_signed(msg, part, depth) {
+                        return;
                     }
                 }
                 self.mark(msg, part);
             }
         }
+    }
+
+    /// A multipart/`sub` with these parts.
+    fn multipart(&mut self, msg: &Message, sub: &str, children: &[usize], depth: usize) {
+        match sub {
+            "alternative" => self.alternative(msg, children, depth),
+            "signed" => {
+                // The signed content, then the signature part(s) as markers.
+                for (i, &c) in children.iter().enumerate() {
+                    if i == 0 {
+                        self.part(msg, c, depth);
+                    } else if let Some(p) = msg.parts.get(c) {
+                        self.mark(msg, p);
+                    }
+                }
+            }
+            _ => {
+                for &c in children {
+                    self.part(msg, c, depth);
+                }
+            }
+        }
+    }
+
+    /// multipart/alternative: one branch (see [`choose_alternative`]).
+    fn alternative(&mut self, msg: &Message, children: &[usize], depth: usize) {
+        let Some(pick) = choose_alternative(msg, children) else {
+            return;
+        };
+        let before = self.body.segments.len();
+        self.part(msg, pick, depth);
+        // An empty plain text alternative (Outlook sends them): take the
+        // next branch instead.
+        if !self.body.segments[before..]
+            .iter()
+            .any(|s| matches!(s, Segment::Text(_)))
+        {
+            let rest: Vec<usize> = children.iter().copied().filter(|&c| c != pick).collect();
+            if let Some(next) = choose_alternative(msg, &rest).filter(|_| !rest.is_empty()) {
+                self.body.segments.truncate(before);
+                self.part(msg, next, depth);
+            }
+        }
+    }
+
+    /// A text part (`ctype`/`sub`): quoted, converted from HTML, marked, or
+    /// quoted as an attachment.
+    fn text_part(&mut self, msg: &Message, id: usize, part: &MessagePart, ctype: &str, sub: &str) {
+        let is_text = ctype == "text";
+        let plain = is_text && (sub == "plain" || sub.is_empty() || is_patch_type(sub));
+        let html = is_text && sub == "html";
+        if is_attachment(part) && id != 0 {
+            if plain && self.opts.text_attachments {
+                let marker = describe_attachment(msg, part);
+                let text = self.decode_text(msg, part);
+                let mut text = self.cut_at_boundary(text);
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                self.body.segments.push(Segment::TextAttachment { marker, text });
+            } else {
+                self.mark(msg, part);
+            }
+        } else if plain {
+            let text = self.decode_text(msg, part);
+            let text = self.cut_at_boundary(text);
+            self.plain_text(text, sub == "plain");
+        } else if html && !self.has_text() {
+            let text = self.decode_text(msg, part);
+            let converted = html_to_text(&text);
+            if !converted.trim().is_empty() {
+                self.body.from_html = true;
+                self.note("the message has no plain text: its HTML part was converted to text");
+            }
+            self.push_text(converted);
+        } else {
+            self.mark(msg, part);
+        }
+    }
+
+    /// The decoded text of a plain text (or patch) part: a list footer is
+    /// left out, HTML converted, an inline PGP signature cut.
+    fn plain_text(&mut self, text: String, text_plain: bool) {
+        if text_plain && self.has_text() && looks_like_list_footer(&text) {
+            self.note("a mailing list footer part was left out of the quote");
+        } else if text_plain && looks_like_html(&text) {
+            self.note("a text/plain part holds HTML: it was converted to text");
+            self.push_text(html_to_text(&text));
+        } else if let Some((signed, sig_len)) = strip_inline_pgp(&text) {
+            self.note(&format!(
+                "inline PGP: the signed text is quoted (signature not verified), its {} signature left out",
+                crate::text::human_size(sig_len as u64)
+            ));
+            self.push_text(signed);
+        } else {
+            self.push_text(text);
+        }
+    }
+
+    /// S/MIME opaque signed-data: the signed content, walked as a message.
+    /// False when the blob is not signed-data that parses.
+    fn smime_signed(&mut self, msg: &Message, part: &MessagePart, depth: usize) -> bool {
+        let Some(inner) = smime_signed_content(part.contents()) else {
+            return false;
+        };
+        let Some(m) = mail_parser::MessageParser::default().parse(&inner[..]) else {
+            return false;
+        };
+        self.note(&format!(
+            "S/MIME signed-data: the signed content is quoted (signature not verified), {} left out",
+            describe_attachment(msg, part)
+        ));
+        self.part(&m, 0, depth + 1);
+        true
     }
 
     /// A multipart without parts: no boundary parameter, or a boundary that
@@ -373,6 +406,9 @@ impl Walker {
     /// A malformed message can leave the next part's boundary and headers
     /// inside a text part: the text ends at the first boundary line.
     fn cut_at_boundary(&mut self, text: String) -> String {
+        if self.boundaries.is_empty() {
+            return text;
+        }
         let mut pos = 0;
         for line in text.split_inclusive('\n') {
             let l = line.trim_end();
@@ -429,7 +465,7 @@ impl Walker {
 fn choose_alternative(msg: &Message, children: &[usize]) -> Option<usize> {
     fn contains(msg: &Message, id: usize, want: &str, depth: usize) -> bool {
         let Some(p) = msg.parts.get(id) else { return false };
-        if depth > 16 {
+        if depth > MAX_ALTERNATIVE_DEPTH {
             return false;
         }
         match &p.body {
@@ -612,12 +648,18 @@ fn looks_like_html(text: &str) -> bool {
 /// (NUL, a CR inside a line, ESC...) are shown in caret notation (`^@`,
 /// `^M`, `^[`), as an editor shows them; tab and form feed stay.
 pub fn normalize_newlines(s: &str) -> String {
-    let s = s.replace("\r\n", "\n");
-    let s = if s.contains('\n') { s } else { s.replace('\r', "\n") };
-    if !s
-        .chars()
-        .any(|c| (c.is_control() && !matches!(c, '\n' | '\t' | '\x0c')) || c == '\u{FEFF}')
-    {
+    let s = match memchr::memchr(b'\r', s.as_bytes()) {
+        None => s.to_string(),
+        Some(_) => {
+            let s = s.replace("\r\n", "\n");
+            if s.contains('\n') {
+                s
+            } else {
+                s.replace('\r', "\n")
+            }
+        }
+    };
+    if !needs_cleaning(&s) {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -639,67 +681,89 @@ pub fn normalize_newlines(s: &str) -> String {
     out
 }
 
+/// `s` has a character [`normalize_newlines`] changes: a control character
+/// other than newline, tab and form feed, or U+FEFF. A byte scan: this runs
+/// over every quoted text.
+fn needs_cleaning(s: &str) -> bool {
+    let b = s.as_bytes();
+    let ascii_control = |c: u8| (c < 0x20 && !matches!(c, b'\n' | b'\t' | 0x0c)) || c == 0x7f;
+    // No early exit inside a chunk: the compiler vectorises the fold.
+    if b.chunks(64)
+        .any(|ch| ch.iter().fold(false, |acc, &c| acc | ascii_control(c)))
+    {
+        return true;
+    }
+    // In UTF-8, C1 controls (U+0080..U+009F) are C2 80..C2 9F and U+FEFF is
+    // EF BB BF; C2 and EF are always lead bytes.
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(0xC2, 0xEF, &b[at..]) {
+        let i = at + i;
+        let rest = &b[i + 1..];
+        match b[i] {
+            0xC2 if rest.first().is_some_and(|c| (0x80..=0x9F).contains(c)) => return true,
+            0xEF if rest.starts_with(&[0xBB, 0xBF]) => return true,
+            _ => {}
+        }
+        at = i + 1;
+    }
+    false
+}
+
 /// Minimal DER walk of an S/MIME `application/pkcs7-mime` blob: when it is
 /// signed-data with the content inside (opaque signing), return that content
 /// (a MIME entity). Enveloped (encrypted) data gives None.
 pub fn smime_signed_content(der: &[u8]) -> Option<Vec<u8>> {
-    // (tag, content, rest)
-    fn tlv(d: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-        let tag = *d.first()?;
-        let first = *d.get(1)? as usize;
-        let (len, hdr) = if first < 0x80 {
-            (first, 2)
-        } else {
-            let n = first & 0x7f;
-            if n == 0 || n > 4 {
-                return None;
-            }
-            let mut len = 0usize;
-            for i in 0..n {
-                len = (len << 8) | *d.get(2 + i)? as usize;
-            }
-            (len, 2 + n)
-        };
-        let content = d.get(hdr..hdr.checked_add(len)?)?;
-        Some((tag, content, &d[hdr + len..]))
-    }
+    const SEQUENCE: u8 = 0x30;
+    const OID: u8 = 0x06;
+    const EXPLICIT_0: u8 = 0xa0;
+    const OCTET_STRING: u8 = 0x04;
     const SIGNED_DATA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02];
     // ContentInfo ::= SEQUENCE { contentType OID, [0] EXPLICIT content }
-    let (t, ci, _) = tlv(der)?;
-    if t != 0x30 {
+    let (ci, _) = der_tagged(der, SEQUENCE)?;
+    let (oid, rest) = der_tagged(ci, OID)?;
+    if oid != SIGNED_DATA {
         return None;
     }
-    let (t, oid, rest) = tlv(ci)?;
-    if t != 0x06 || oid != SIGNED_DATA {
-        return None;
-    }
-    let (t, explicit, _) = tlv(rest)?;
-    if t != 0xa0 {
-        return None;
-    }
+    let (explicit, _) = der_tagged(rest, EXPLICIT_0)?;
     // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo SEQUENCE, ... }
-    let (t, sd, _) = tlv(explicit)?;
-    if t != 0x30 {
-        return None;
-    }
-    let (_, _, rest) = tlv(sd)?; // version
-    let (_, _, rest) = tlv(rest)?; // digestAlgorithms
-    let (t, eci, _) = tlv(rest)?;
-    if t != 0x30 {
-        return None;
-    }
-    let (_, _, rest) = tlv(eci)?; // eContentType
-    let (t, explicit, _) = tlv(rest)?;
-    if t != 0xa0 {
-        return None;
-    }
+    let (sd, _) = der_tagged(explicit, SEQUENCE)?;
+    let (_, _, rest) = der_tlv(sd)?; // version
+    let (_, _, rest) = der_tlv(rest)?; // digestAlgorithms
+    let (eci, _) = der_tagged(rest, SEQUENCE)?;
+    let (_, _, rest) = der_tlv(eci)?; // eContentType
+    let (explicit, _) = der_tagged(rest, EXPLICIT_0)?;
     // eContent OCTET STRING, possibly constructed (BER) — only the primitive form.
-    let (t, content, _) = tlv(explicit)?;
-    if t != 0x04 {
-        return None;
-    }
+    let (content, _) = der_tagged(explicit, OCTET_STRING)?;
     Some(content.to_vec())
 }
+
+/// One DER element at the start of `d`: (tag, content, rest).
+fn der_tlv(d: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *d.first()?;
+    let first = *d.get(1)? as usize;
+    let (len, hdr) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let mut len = 0usize;
+        for i in 0..n {
+            len = (len << 8) | *d.get(2 + i)? as usize;
+        }
+        (len, 2 + n)
+    };
+    let content = d.get(hdr..hdr.checked_add(len)?)?;
+    Some((tag, content, &d[hdr + len..]))
+}
+
+/// [`der_tlv`] of an element that must have this tag: (content, rest).
+fn der_tagged(d: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
+    let (t, content, rest) = der_tlv(d)?;
+    (t == tag).then_some((content, rest))
+}
+
 #[cfg(test)]
 mod tests {
     use super::html::decode_entities;
