@@ -142,7 +142,11 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
         config,
         source,
         reply,
-        extract: ExtractOptions { text_attachments },
+        extract: ExtractOptions {
+            text_attachments,
+            // A review reply reads a patch sent as an attachment.
+            patch_attachments: !cli.reply.trailer.is_empty(),
+        },
         draft_file,
         new_draft: cli.output.new,
     })

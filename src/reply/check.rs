@@ -67,7 +67,8 @@ pub fn check(draft_body: &str, generated_body: Option<&str>, original_text: Opti
     out.extend(long_lines(&d));
     out.extend(lines_over_998(&d));
     out.extend(html(&d));
-    let unchanged = generated_body.is_some_and(|g| normalize(g) == normalize(&body));
+    // A generated draft with new text of its own (`--trailer`) is an answer.
+    let unchanged = generated_body.is_some_and(|g| normalize(g) == normalize(&body)) && d.new_lines.is_empty();
     if unchanged {
         out.push(Warning {
             line: None,
