@@ -9,6 +9,7 @@ pub mod recipients;
 pub mod subject;
 pub mod threading;
 pub mod trailer;
+pub mod trim;
 
 use crate::draft::Draft;
 use crate::message::address::Addr;
