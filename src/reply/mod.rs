@@ -6,6 +6,7 @@ pub mod mailto;
 pub mod patch;
 pub mod quote;
 pub mod recipients;
+pub mod review;
 pub mod subject;
 pub mod threading;
 pub mod trailer;
