@@ -422,6 +422,10 @@ pub struct SessionArgs {
     /// Delete the draft after sending instead of moving it to sent/.
     #[arg(long)]
     pub no_keep: bool,
+
+    /// After editing, cut every quoted run you did not answer (a comment keeps the quote right above it: in a diff its file's diff --git line, the hunk's @@ header and the lines down to it); git config ksreply.trim.
+    #[arg(long)]
+    pub trim: bool,
 }
 
 pub fn command() -> clap::Command {

@@ -199,6 +199,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
         (s.yes, "--yes"),
         (s.dry_run, "--dry-run"),
         (s.no_keep, "--no-keep"),
+        (s.trim, "--trim"),
     ]
     .into_iter()
     .find_map(|(set, name)| set.then_some(name));
@@ -330,6 +331,8 @@ fn session(cli: &Cli, config: &GitConfig) -> Result<Session> {
         original_text: None,
         identity,
         overrides,
+        trim: cli.session.trim || config.get_bool("ksreply.trim")?.unwrap_or(false),
+        quote_prefix: cli.reply.quote_prefix.clone(),
     })
 }
 

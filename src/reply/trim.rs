@@ -337,8 +337,8 @@ fn keep_above(l: &Layout, a: usize, keep: &mut [bool]) {
 }
 
 /// The body's lines with every run of quoted lines not kept as one marker
-/// (blank lines between two such runs go with them); the number of quoted
-/// lines cut.
+/// (blank lines between two such runs, or after the last one, go with
+/// them); the number of quoted lines cut.
 fn cut_runs<'a>(l: &Layout<'a>, keep: &[bool], marker: &'a str) -> (Vec<&'a str>, usize) {
     let mut out: Vec<&str> = Vec::with_capacity(l.lines.len());
     let mut blanks: Vec<&str> = Vec::new();
@@ -362,7 +362,10 @@ fn cut_runs<'a>(l: &Layout<'a>, keep: &[bool], marker: &'a str) -> (Vec<&'a str>
             after_marker = false;
         }
     }
-    out.append(&mut blanks);
+    // Blank lines below a last marker end nothing: left out.
+    if !after_marker {
+        out.append(&mut blanks);
+    }
     (out, cut)
 }
 
