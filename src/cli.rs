@@ -214,6 +214,10 @@ pub struct Cli {
     #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check", "generate", "drafts"])]
     pub message: Option<String>,
 
+    /// With --series: the mbox (or t.mbox.gz) the series is in; MESSAGE is then the Message-ID of its cover letter or of any patch.
+    #[arg(value_name = "MBOX", requires = "series")]
+    pub series_mbox: Option<String>,
+
     /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
     #[arg(long, value_name = "DRAFT", conflicts_with_all = ["print", "mailto", "draft"])]
     pub resume: Option<PathBuf>,
@@ -278,6 +282,18 @@ pub struct InputArgs {
     /// In an mbox or fetched thread, reply to the newest message by Date.
     #[arg(long, conflicts_with = "msgid")]
     pub latest: bool,
+
+    /// Reply to each patch of the series MESSAGE belongs to (its cover letter or any patch; a Message-ID is fetched with its thread, or give the mbox as MBOX): one draft per patch, edited in turn, one confirmation, each reply threaded to its patch.
+    #[arg(long, conflicts_with_all = ["msgid", "latest", "plain_text", "resume", "check", "list"])]
+    pub series: bool,
+
+    /// With --series: this revision (vN) of the series (default: the newest in the thread).
+    #[arg(long, value_name = "N", requires = "series")]
+    pub series_version: Option<u32>,
+
+    /// With --series: only these patches (1-based: 1-3,5); the cover letter is never answered then.
+    #[arg(long, value_name = "LIST", requires = "series")]
+    pub patches: Option<crate::message::series::PatchSet>,
 
     /// List the thread (or the mbox) one message a line: depth-indented subject, author, date, Message-ID; with --json an array.
     #[arg(long, conflicts_with_all = ["msgid", "latest", "plain_text", "resume", "check"])]

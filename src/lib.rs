@@ -19,5 +19,6 @@ pub mod plan;
 pub mod reply;
 pub mod review;
 pub mod send;
+pub mod series;
 pub mod source;
 pub mod text;

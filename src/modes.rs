@@ -163,6 +163,11 @@ pub fn compose(plan: &Plan, session: &Session) -> Result<()> {
     )
 }
 
+/// `--series`: a reply to each patch of a series.
+pub fn series(plan: &Plan, session: &Session, select: &crate::plan::SeriesSelect) -> Result<()> {
+    crate::series::run(plan, session, select)
+}
+
 /// `--resume DRAFT`.
 pub fn resume(plan: &Plan, draft: &Path, session: &Session) -> Result<()> {
     compose::run(draft, None, &plan.config, session)
@@ -266,11 +271,13 @@ fn reuse_draft(plan: &Plan, existing: &[PathBuf], rendered: &[u8]) -> Result<Reu
     }
     let edited = existing[0].clone();
     match &plan.mode {
-        crate::plan::Mode::Compose(_) if crate::editor::have_terminal() => Ok(match compose::ask_resume(&edited) {
-            true => Reuse::Edited(edited),
-            false => Reuse::New,
-        }),
-        crate::plan::Mode::Compose(_) => {
+        crate::plan::Mode::Compose(_) | crate::plan::Mode::Series { .. } if crate::editor::have_terminal() => {
+            Ok(match compose::ask_resume(&edited) {
+                true => Reuse::Edited(edited),
+                false => Reuse::New,
+            })
+        }
+        crate::plan::Mode::Compose(_) | crate::plan::Mode::Series { .. } => {
             output::note(&format!(
                 "going on with the unsent draft of this reply: {} (--new for a fresh one)",
                 edited.display()
