@@ -334,6 +334,42 @@ fn series_picks_the_revision_and_the_patches() {
     assert!(sent_to().is_empty());
 }
 
+/// `--series ID`: the thread is fetched (t.mbox.gz) from the archive.
+#[test]
+fn series_of_a_message_id_fetches_its_thread() {
+    use crate::harness::http::{HttpServer, Reply};
+    use std::io::Write;
+    let sb = sandbox("series-fetch");
+    let s = format_patch(&sb, 1, None);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&std::fs::read(&s.mbox).unwrap()).unwrap();
+    let thread = gz.finish().unwrap();
+    let server = HttpServer::start(move |path| match path.ends_with("/t.mbox.gz") {
+        true => Reply::new(200, "application/gzip", thread.clone()),
+        false => Reply::not_found(),
+    });
+    let base = server.url("list/");
+    let o = sb.run(&[
+        "--series",
+        "--trailer",
+        "reviewed",
+        "--no-edit",
+        "--dry-run",
+        "--base",
+        &base,
+        &s.patch_ids[1],
+    ]);
+    ok(&o);
+    let irt: Vec<String> = o
+        .stdout_text()
+        .lines()
+        .filter_map(|l| l.strip_prefix("In-Reply-To: "))
+        .map(|v| msg_ids(v).remove(0))
+        .collect();
+    assert_eq!(irt, s.patch_ids);
+    assert!(server.paths().iter().all(|p| p.ends_with("/t.mbox.gz")), "{:?}", server.paths());
+}
+
 /// A failure in the middle of a series: what was sent is filed, the rest
 /// stays in drafts/ and is named; --resume sends it.
 #[test]
