@@ -71,8 +71,16 @@ pub fn format_patch(sb: &Sandbox, version: u32, in_reply_to: Option<&str>) -> Gi
     }
 }
 
+/// The date of the commits of the first version.
+const DATE: &str = "2024-03-04T10:12:01+0100";
+
 fn git(sb: &Sandbox, repo: &Path, args: &[&str]) -> String {
-    git_at(sb, repo, args, "2024-03-04T10:12:01+0100")
+    git_at(sb, repo, args, DATE)
+}
+
+/// `git commit -a -s` with a subject and a body.
+fn commit(sb: &Sandbox, repo: &Path, subject: &str, body: &str, date: &str) {
+    git_at(sb, repo, &["commit", "-q", "-a", "-s", "-m", subject, "-m", body], date);
 }
 
 fn git_at(sb: &Sandbox, repo: &Path, args: &[&str], date: &str) -> String {
@@ -127,33 +135,12 @@ fn make_repo(sb: &Sandbox, repo: &Path) {
         &lines("bar", 30).replace("int bar_10;\n", "int bar_10;\nint bar_10b;\n"),
     );
     let msg1 = "The bar is leaked when foo fails to probe.\nFree it on the error path.";
-    git(
-        sb,
-        repo,
-        &["commit", "-q", "-a", "-s", "-m", "foo: fix the bar leak", "-m", msg1],
-    );
+    commit(sb, repo, "foo: fix the bar leak", msg1, DATE);
     write("drivers/foo.c", &foo_c(false));
-    git(
-        sb,
-        repo,
-        &[
-            "commit",
-            "-q",
-            "-a",
-            "-s",
-            "-m",
-            "foo: widen foo_12",
-            "-m",
-            "It overflows.",
-        ],
-    );
+    commit(sb, repo, "foo: widen foo_12", "It overflows.", DATE);
     write("Documentation/foo.rst", "Foo\n===\n\nThe foo driver, and more.\n");
     let msg3 = "Say more.\n\nReported-by: Carol <carol@example.org>";
-    git(
-        sb,
-        repo,
-        &["commit", "-q", "-a", "-s", "-m", "Documentation: foo: more", "-m", msg3],
-    );
+    commit(sb, repo, "Documentation: foo: more", msg3, DATE);
     let description =
         "foo: three fixes\n\nThis series fixes the foo driver:\na leak, an overflow and the docs.\n\nPlease review.";
     git(sb, repo, &["config", "branch.main.description", description]);
@@ -167,21 +154,7 @@ fn make_resend(sb: &Sandbox, repo: &Path, version: u32) {
     git_at(sb, repo, &["checkout", "-q", "-B", &branch, "main~3"], &date);
     git_at(sb, repo, &["cherry-pick", "main~2"], &date);
     std::fs::write(repo.join("drivers/foo.c"), foo_c(true)).unwrap();
-    git_at(
-        sb,
-        repo,
-        &[
-            "commit",
-            "-q",
-            "-a",
-            "-s",
-            "-m",
-            "foo: widen foo_12",
-            "-m",
-            "It overflows: u64.",
-        ],
-        &date,
-    );
+    commit(sb, repo, "foo: widen foo_12", "It overflows: u64.", &date);
     git_at(sb, repo, &["cherry-pick", "main"], &date);
     let description = git(sb, repo, &["config", "branch.main.description"]);
     git(
