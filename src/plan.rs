@@ -319,7 +319,7 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
 /// `--series`: only on the sending path, one new draft per patch.
 fn series_mode(cli: &Cli, config: &GitConfig, outputs: &[&str]) -> Result<Mode> {
     let refused = [
-        (outputs.first().is_some(), outputs.first().copied().unwrap_or_default()),
+        (!outputs.is_empty(), outputs.first().copied().unwrap_or_default()),
         (cli.output.json, "--json"),
         (cli.output.draft.is_some(), "--draft"),
     ];

@@ -463,7 +463,7 @@ mod server {
         assert_eq!(msgs.len(), 3, "{}", o.stderr_text());
         for (m, patch) in msgs.iter().zip(&s.patch_ids) {
             let text = m.text();
-            assert_eq!(msg_ids(&header(&text, "In-Reply-To").unwrap()), [patch.clone()]);
+            assert_eq!(msg_ids(&header(&text, "In-Reply-To").unwrap()), [patch.as_str()]);
             let refs = msg_ids(&header(&text, "References").unwrap());
             assert_eq!(refs, [s.cover_id.clone(), patch.clone()]);
             let body = body_of(&text);
@@ -617,7 +617,7 @@ mod server {
         t.wait_until("three replies at the SMTP sink", || sink.messages().len() == 3);
         for (m, patch) in sink.messages().iter().zip(&s.patch_ids) {
             let text = m.text();
-            assert_eq!(msg_ids(&header(&text, "In-Reply-To").unwrap()), [patch.clone()]);
+            assert_eq!(msg_ids(&header(&text, "In-Reply-To").unwrap()), [patch.as_str()]);
             assert!(body_of(&text).ends_with(&format!("{REVIEWED}\nNice.\n")), "{text}");
         }
     }

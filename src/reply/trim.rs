@@ -212,9 +212,8 @@ fn diff_places(contents: &[Option<&str>]) -> Vec<DiffPlace> {
             continue;
         }
         hunk = None;
-        if c.starts_with("diff --git ") {
-            (file, file_has_hunk) = (Some(i), false);
-        } else if c.starts_with("--- ") && (file.is_none() || file_has_hunk) && next(1).starts_with("+++ ") {
+        let plain_file = c.starts_with("--- ") && (file.is_none() || file_has_hunk) && next(1).starts_with("+++ ");
+        if c.starts_with("diff --git ") || plain_file {
             (file, file_has_hunk) = (Some(i), false);
         } else if let Some(counts) = patch::hunk_counts(c) {
             (hunk, left, file_has_hunk) = (Some(i), counts, true);
