@@ -48,8 +48,12 @@ pub fn tag(subject: &str) -> Option<Tag> {
         let (m, n) = t.split_once('/')?;
         Some((number(m)?, number(n)?))
     })?;
-    (total > 0 && index <= total).then_some(Tag { version, index, total })
+    (total > 0 && total <= MAX_PATCHES && index <= total).then_some(Tag { version, index, total })
 }
+
+/// The largest series believed (`[PATCH 1/4000000000]` is none): bounds the
+/// work a hostile subject can ask for.
+pub const MAX_PATCHES: u32 = 9_999;
 
 /// `--patches 1-3,5`: which patches of a series (1-based; 0 is the cover
 /// letter).
@@ -106,21 +110,23 @@ pub fn find(entries: &[Entry], version: Option<u32>) -> Option<Series> {
     versions.dedup();
     let version = version.or(versions.last().copied())?;
     let this: Vec<&(Tag, &Entry)> = tagged.iter().filter(|(t, _)| t.version == version).collect();
-    // The total most of its messages give (a resend may have grown).
+    // The largest total its messages give (a resend may have grown).
     let total = this.iter().map(|(t, _)| t.total).max()?;
-    let newest = |index: u32| {
-        this.iter()
-            .filter(|(t, _)| t.index == index && t.total == total)
-            .max_by_key(|(_, e)| (e.date.unwrap_or(i64::MIN), e.index))
-            .map(|(_, e)| (*e).clone())
-    };
-    let patches: Vec<(u32, Entry)> = (1..=total).filter_map(|i| newest(i).map(|e| (i, e))).collect();
-    let missing = (1..=total).filter(|i| !patches.iter().any(|(p, _)| p == i)).collect();
+    // The newest copy of each index (by Date, then place in the thread).
+    let mut newest: std::collections::BTreeMap<u32, &Entry> = std::collections::BTreeMap::new();
+    for (t, e) in this.iter().filter(|(t, _)| t.total == total) {
+        let key = |e: &Entry| (e.date.unwrap_or(i64::MIN), e.index);
+        if newest.get(&t.index).is_none_or(|old| key(old) < key(e)) {
+            newest.insert(t.index, e);
+        }
+    }
+    let cover = newest.remove(&0).cloned();
+    let missing = (1..=total).filter(|i| !newest.contains_key(i)).collect();
     Some(Series {
         version,
         total,
-        cover: newest(0),
-        patches,
+        cover,
+        patches: newest.into_iter().map(|(i, e)| (i, e.clone())).collect(),
         missing,
         versions,
     })
@@ -143,6 +149,7 @@ mod tests {
         assert_eq!(t("Re: [PATCH 1/3] foo"), None);
         assert_eq!(t("[GIT PULL 1/2] x"), None);
         assert_eq!(t("[PATCH 4/3] x"), None);
+        assert_eq!(t("[PATCH 1/4000000000] x"), None);
     }
 
     #[test]
