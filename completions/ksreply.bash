@@ -23,7 +23,7 @@ _ksreply() {
 
     case "${cmd}" in
         ksreply)
-            opts="-p -y -v -h -V --resume --check --strict --plain-text --msgid --latest --list --print --git-send-email --mailto --json --body-only --headers-only --draft --force --new --drafts --recipients --from --identity --quote-prefix --keep-signature --quote-attachments --attribution --trailer --no-quote --quote-lines --flowed --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --smtp-server --smtp-server-port --smtp-encryption --smtp-user --sendmail-cmd --smtp-ssl-cert-path --smtp-domain --envelope-sender --generate --verbose --help --version"
+            opts="-p -y -v -h -V --resume --check --strict --plain-text --msgid --latest --series --series-version --patches --list --print --git-send-email --mailto --json --body-only --headers-only --draft --force --new --drafts --recipients --from --identity --quote-prefix --keep-signature --quote-attachments --attribution --trailer --no-quote --quote-lines --flowed --base --thread --offline --refresh --timeout --no-edit --yes --dry-run --no-keep --trim --smtp-server --smtp-server-port --smtp-encryption --smtp-user --sendmail-cmd --smtp-ssl-cert-path --smtp-domain --envelope-sender --generate --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -38,6 +38,14 @@ _ksreply() {
                     return 0
                     ;;
                 --msgid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --series-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --patches)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

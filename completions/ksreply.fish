@@ -1,6 +1,8 @@
 complete -c ksreply -l resume -d 'Go on with a saved draft: edit (unless --no-edit), confirm and send it' -r -F
 complete -c ksreply -l check -d 'Check a draft\'s netiquette (top-posting, untrimmed quote, long lines, HTML...) and print the warnings; with MESSAGE, compare with the reply ksreply would draft to it' -r -F
 complete -c ksreply -l msgid -d 'In an mbox, reply to the message with this Message-ID (default: the first)' -r
+complete -c ksreply -l series-version -d 'With --series: this revision (vN) of the series (default: the newest in the thread)' -r
+complete -c ksreply -l patches -d 'With --series: only these patches (1-based: 1-3,5); the cover letter is never answered then' -r
 complete -c ksreply -l draft -d 'Where to write the draft (default: a new file in the drafts directory); an existing file is never overwritten without --force' -r -F
 complete -c ksreply -l recipients -d 'Who gets the reply' -r -f -a "all\t'Group reply with the improvements described in the man page (default)'
 public-inbox\t'Exactly the Reply instructions of a public-inbox (lore.kernel.org) page'
@@ -9,7 +11,7 @@ complete -c ksreply -l from -d 'Your address for From (default: sendemail.from, 
 complete -c ksreply -l identity -d 'Use the sendemail.<IDENTITY>.* settings, as git send-email --identity does' -r
 complete -c ksreply -l quote-prefix -d 'Prefix for quoted lines' -r
 complete -c ksreply -l attribution -d 'Attribution template (overrides git config ksreply.attribution): %n name, %e address, %d date, %i Message-ID, %s Subject, %% a percent sign' -r
-complete -c ksreply -l trailer -d 'Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; repeatable' -r -f -a "reviewed\t'Reviewed-by:'
+complete -c ksreply -l trailer -d 'Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; on a patch the commit message is quoted down to its trailers and the diff cut; repeatable' -r -f -a "reviewed\t'Reviewed-by:'
 acked\t'Acked-by:'
 tested\t'Tested-by:'"
 complete -c ksreply -l quote-lines -d 'Quote only these lines of the original text (1-based, both included): N..M, N.., ..M or N' -r
@@ -30,6 +32,7 @@ fish\t''"
 complete -c ksreply -l strict -d 'Fail (exit 6) when the netiquette check warns: with --check, and before sending (the draft is kept)'
 complete -c ksreply -l plain-text -d 'The input is plain text, not a message: print it quoted (implies --print --body-only)'
 complete -c ksreply -l latest -d 'In an mbox or fetched thread, reply to the newest message by Date'
+complete -c ksreply -l series -d 'Reply to each patch of the series MESSAGE belongs to (its cover letter or any patch; a Message-ID is fetched with its thread, or give the mbox as MBOX): one draft per patch, edited in turn, one confirmation, each reply threaded to its patch'
 complete -c ksreply -l list -d 'List the thread (or the mbox) one message a line: depth-indented subject, author, date, Message-ID; with --json an array'
 complete -c ksreply -s p -l print -d 'Write the draft to standard output'
 complete -c ksreply -l git-send-email -d 'Print the equivalent `git send-email` command (public-inbox\'s Reply instructions)'
@@ -51,6 +54,7 @@ complete -c ksreply -l no-edit -d 'Do not open the editor on the draft'
 complete -c ksreply -s y -l yes -d 'Send without asking for confirmation'
 complete -c ksreply -l dry-run -d 'Show what would be sent (envelope and full message); send nothing'
 complete -c ksreply -l no-keep -d 'Delete the draft after sending instead of moving it to sent/'
+complete -c ksreply -l trim -d 'After editing, cut every quoted run you did not answer (a comment keeps the quote right above it: in a diff its file\'s diff --git line, the hunk\'s @@ header and the lines down to it); git config ksreply.trim'
 complete -c ksreply -s v -l verbose -d 'More detail on standard error (which recipient rules applied, ...)'
 complete -c ksreply -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ksreply -s V -l version -d 'Print version'

@@ -90,12 +90,59 @@ ATTRIBUTION AND QUOTING:
   lines as \">> x\" instead of \"> > x\" (mutt, the default; spaced is another
   name for it).
 
+REVIEWING PATCHES:
+  --trailer reviewed|acked|tested (repeatable) on a patch (an inline diff, or
+  a text/x-patch or text/x-diff part) drafts the reply maintainers write by
+  hand: the attribution, the commit message quoted down to its last trailer
+  block (Signed-off-by: ...), a \"> [...]\" line where the diff was, a blank
+  line, then your trailers (Name <address> from your identity). On a cover
+  letter ([PATCH 0/N]) the first paragraph is quoted and the body says \"For
+  the whole series:\" (b4 applies trailers sent to the cover letter to every
+  patch). With --no-edit --yes it is a one-command review; the draft passes
+  --check --strict.
+
+  --trim (git config ksreply.trim true; also \"trim\" in the confirmation
+  menu, which shows the result and asks again) cuts, after editing, every
+  quoted run you did not answer. Each comment keeps the quote right above it:
+  in a diff, its file's diff --git line, the hunk's @@ header and the hunk's
+  lines down to the comment; in prose, the quoted paragraph above. Each cut
+  run becomes one \"> [...]\" line (never two in a row); the attribution and
+  your own text stay as they are. A reply with no answer inside the quote
+  keeps the quote's first paragraph (with a warning when it top-posts).
+
+  The confirmation of a reply to a patch sums up the review: how many
+  comments, on which files and hunks, and the trailers it gives.
+
+  --series MESSAGE (the cover letter or any patch; a Message-ID is fetched
+  with its thread, t.mbox.gz) or --series ID MBOX (a local mbox or
+  t.mbox.gz) finds the series by its [PATCH vN M/N] subjects: the newest
+  revision in the thread, or --series-version N. It writes one draft per
+  patch (a trailer reply with --trailer), each threaded to its own patch;
+  --patches 1-3,5 answers some only, and then never the cover letter (asking
+  for 0 is warned about and ignored). The editor opens on each draft in turn,
+  one confirmation lists every reply (--yes: none), then they are sent one by
+  one. The drafts are kept per patch: when a send fails, the error names the
+  drafts not sent (each goes on with --resume DRAFT). Not with --json.
+
+  The review workflow, end to end:
+    ksreply --series --trailer reviewed --no-edit --yes COVER-ID
+        Reviewed-by on every patch of a series, one reply each
+    ksreply --trim PATCH-ID
+        comment under the lines you mean, in the editor; only they are sent
+    ksreply --series --patches 2 --trim COVER-ID
+        review patch 2 of the newest revision: comment, trim, send
+
 NETIQUETTE CHECK:
   --check DRAFT (and every send, after the editor) looks for: top-posting,
   an untrimmed quote (over 80% of the original quoted, under 3 new lines), a
   quoted signature, new lines over 78 columns, any line over 998 bytes, HTML,
-  a draft unchanged from the generated one, and no new text at all. With
-  --strict a warning refuses the send (exit 6, the draft is kept).
+  a draft unchanged from the generated one, and no new text at all; and for
+  reviews: a diff in the new text (diff-in-new-text: patchwork would file the
+  reply as a patch), a Reviewed-by:, Acked-by: or Tested-by: without a name
+  and an address or written inside the quote where b4 ignores it
+  (malformed-trailer), and one that names an address not yours
+  (foreign-trailer). With --strict a warning refuses the send (exit 6, the
+  draft is kept).
 
 FETCHING:
   A Message-ID is fetched from --base, else git config ksreply.baseurl, else
@@ -138,7 +185,7 @@ FILES:
   include.path) without starting git; includeIf, GIT_DIR, GIT_CONFIG_* and
   other layouts only git resolves exactly are left to git config --list.
   ksreply's own keys: ksreply.baseurl, ksreply.attribution,
-  ksreply.quoteStacking, ksreply.quoteAttachments (above) and
+  ksreply.quoteStacking, ksreply.quoteAttachments, ksreply.trim (above) and
   ksreply.maxMessageSize, the largest message read (default 64m, after
   un-gzipping; k/m/g suffixes; 0: no limit); larger input is an error (exit 2).
 
@@ -187,7 +234,11 @@ EXAMPLES:
   ksreply --recipients public-inbox --git-send-email --draft ~/reply.eml ID
       public-inbox's Reply instructions; an existing ~/reply.eml is your reply
   ksreply --no-edit --yes --trailer reviewed ID
-      a Reviewed-by reply in one command
+      a Reviewed-by reply in one command: commit message quoted, diff cut
+  ksreply --series --trailer reviewed --no-edit --yes COVER-ID series.mbox
+      a Reviewed-by reply to each patch of a series
+  ksreply --trim ID
+      comment in the editor; the quote is cut to what you answered
   ksreply --thread --latest https://lore.kernel.org/ksummit/ID/
       answer the newest message of the thread
   ksreply --drafts; ksreply --resume DRAFT
@@ -222,6 +273,10 @@ pub struct Cli {
     /// The message to reply to: a file, `-` for standard input, a Message-ID or a public-inbox URL.
     #[arg(value_name = "MESSAGE", required_unless_present_any = ["resume", "check", "generate", "drafts"])]
     pub message: Option<String>,
+
+    /// With --series: the mbox (or t.mbox.gz) the series is in; MESSAGE is then the Message-ID of its cover letter or of any patch.
+    #[arg(value_name = "MBOX", requires = "series")]
+    pub series_mbox: Option<String>,
 
     /// Go on with a saved draft: edit (unless --no-edit), confirm and send it.
     #[arg(long, value_name = "DRAFT", conflicts_with_all = ["print", "mailto", "draft"])]
@@ -287,6 +342,18 @@ pub struct InputArgs {
     /// In an mbox or fetched thread, reply to the newest message by Date.
     #[arg(long, conflicts_with = "msgid")]
     pub latest: bool,
+
+    /// Reply to each patch of the series MESSAGE belongs to (its cover letter or any patch; a Message-ID is fetched with its thread, or give the mbox as MBOX): one draft per patch, edited in turn, one confirmation, each reply threaded to its patch.
+    #[arg(long, conflicts_with_all = ["msgid", "latest", "plain_text", "resume", "check", "list"])]
+    pub series: bool,
+
+    /// With --series: this revision (vN) of the series (default: the newest in the thread).
+    #[arg(long, value_name = "N", requires = "series")]
+    pub series_version: Option<u32>,
+
+    /// With --series: only these patches (1-based: 1-3,5); the cover letter is never answered then.
+    #[arg(long, value_name = "LIST", requires = "series")]
+    pub patches: Option<crate::message::series::PatchSet>,
 
     /// List the thread (or the mbox) one message a line: depth-indented subject, author, date, Message-ID; with --json an array.
     #[arg(long, conflicts_with_all = ["msgid", "latest", "plain_text", "resume", "check"])]
@@ -370,7 +437,7 @@ pub struct ReplyArgs {
     #[arg(long, value_name = "TEMPLATE")]
     pub attribution: Option<String>,
 
-    /// Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; repeatable.
+    /// Add a review trailer (Reviewed-by:, Acked-by:, Tested-by:) with your identity below the quote; on a patch the commit message is quoted down to its trailers and the diff cut; repeatable.
     #[arg(long, value_enum, value_name = "KIND", action = ArgAction::Append)]
     pub trailer: Vec<crate::reply::Trailer>,
 
@@ -431,6 +498,10 @@ pub struct SessionArgs {
     /// Delete the draft after sending instead of moving it to sent/.
     #[arg(long)]
     pub no_keep: bool,
+
+    /// After editing, cut every quoted run you did not answer (a comment keeps the quote right above it: in a diff its file's diff --git line, the hunk's @@ header and the lines down to it); git config ksreply.trim.
+    #[arg(long)]
+    pub trim: bool,
 }
 
 pub fn command() -> clap::Command {

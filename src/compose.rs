@@ -45,13 +45,21 @@ pub struct Session {
     pub audience: Option<crate::reply::audience::Audience>,
     /// The thread to look at again before sending (message from an archive).
     pub watch: Option<crate::source::freshness::Watch>,
+    /// Trim the quote to what the reply answers after editing (`--trim`,
+    /// git config `ksreply.trim`).
+    pub trim: bool,
+    /// The quote prefix (`--quote-prefix`), to read the quote back.
+    pub quote_prefix: String,
 }
 
-enum Choice {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Choice {
     Send,
     Edit,
     /// Read what arrived in the thread, then ask again.
     ShowNews,
+    /// Cut the quote the comments do not answer, show the result, ask again.
+    Trim,
     PrintCommand,
     SaveQuit,
     Discard,
@@ -74,42 +82,11 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
             let editor = editor::resolve().map_err(keep_note)?;
             editor::edit(&editor, path).map_err(keep_note)?;
         }
-        let bytes = read_as_lf(path).map_err(keep_note)?;
-        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-            return Err(keep_note(Error::aborted("the draft is empty: nothing sent")));
-        }
-        if edit_now && generated == Some(&bytes[..]) {
-            return Err(keep_note(Error::aborted("the draft was left unchanged: nothing sent")));
-        }
-        let mut draft = Draft::parse(&bytes).map_err(keep_note)?;
-        fix_threading(&mut draft);
-        run_check(path, &bytes, &draft, generated_body.as_deref(), opts).map_err(keep_note)?;
-        let from = draft
-            .from
-            .clone()
-            .ok_or_else(|| Error::usage("the draft has no From: set sendemail.from or user.email, or use --from"))
-            .map_err(keep_note)?;
-        let rcpts = draft.envelope_recipients();
-        if rcpts.is_empty() {
-            return Err(keep_note(Error::usage("the draft has no recipients (To, Cc or Bcc)")));
-        }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        let message_id = new_message_id(&from.email, now, path);
-        let message = draft.render_for_sending(&message_id, now);
-
+        let ready = prepare(path, generated, generated_body.as_deref(), edit_now, opts).map_err(keep_note)?;
         if opts.dry_run {
-            return print_dry_run(&from.email, &rcpts, &message, config, opts);
+            return print_dry_run(&ready.from.email, &ready.rcpts, &ready.message, config, opts);
         }
-        // A quote alone is never sent, whatever the flags (trailers count
-        // as new text).
-        if check::new_text_lines(&draft.body, generated_body.as_deref()) == 0 {
-            return Err(keep_note(Error::aborted(
-                "the draft has no new text, only the quote: nothing sent (write your answer, then --resume)",
-            )));
-        }
+        ensure_new_text(&ready.draft, generated_body.as_deref()).map_err(keep_note)?;
         // What arrived in the thread while the user wrote: one request.
         let news = opts.watch.as_ref().and_then(|w| w.news());
         if let (Some(n), Some(w)) = (&news, &opts.watch) {
@@ -118,7 +95,7 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
         let choice = if opts.yes {
             Choice::Send
         } else if editor::have_terminal() {
-            show_summary(&draft, &rcpts);
+            show_summary(&ready.draft, &ready.rcpts, &opts.quote_prefix);
             let mut choice = ask(news.as_ref().is_some_and(|n| !n.arrived.is_empty()));
             while let (Choice::ShowNews, Some(n)) = (&choice, &news) {
                 page_news(n);
@@ -130,10 +107,21 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
                 "no terminal to confirm on: nothing sent (use --yes to send without asking)",
             )));
         };
+        edit_now = false;
         match choice {
-            Choice::Send => return send_and_file(path, &from.email, &rcpts, &message, &message_id, config, opts),
+            Choice::Send => {
+                let Ready {
+                    from,
+                    rcpts,
+                    message,
+                    message_id,
+                    ..
+                } = &ready;
+                return send_and_file(path, &from.email, rcpts, message, message_id, config, opts);
+            }
             Choice::Edit | Choice::ShowNews => edit_now = true,
-            Choice::PrintCommand => return print_git_send_email(path, &draft),
+            Choice::Trim => crate::review::trim_and_show(path, &opts.quote_prefix).map_err(keep_note)?,
+            Choice::PrintCommand => return print_git_send_email(path, &ready.draft),
             Choice::SaveQuit => {
                 output::note(&format!("draft saved: {}", path.display()));
                 output::note(&format!(
@@ -152,6 +140,72 @@ pub fn run(path: &Path, generated: Option<&[u8]>, config: &GitConfig, opts: &Ses
                 return Err(keep_note(Error::new(Kind::Interrupted, "interrupted: nothing sent")));
             }
         }
+    }
+}
+
+/// A draft read back from its file and checked, with the message it sends.
+pub(crate) struct Ready {
+    pub draft: Draft,
+    pub from: Addr,
+    pub rcpts: Vec<String>,
+    pub message_id: String,
+    pub message: Vec<u8>,
+}
+
+/// Read the draft back (after the editor when `edited`), trim it when
+/// asked, check it and build the message it sends.
+pub(crate) fn prepare(
+    path: &Path,
+    generated: Option<&[u8]>,
+    generated_body: Option<&str>,
+    edited: bool,
+    opts: &Session,
+) -> Result<Ready> {
+    let bytes = read_as_lf(path)?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::aborted("the draft is empty: nothing sent"));
+    }
+    if edited && generated == Some(&bytes[..]) {
+        return Err(Error::aborted("the draft was left unchanged: nothing sent"));
+    }
+    let bytes = match opts.trim {
+        true => crate::review::trim_file(path, bytes, &opts.quote_prefix)?,
+        false => bytes,
+    };
+    let mut draft = Draft::parse(&bytes)?;
+    fix_threading(&mut draft);
+    run_check(path, &bytes, &draft, generated_body, opts)?;
+    let from = draft
+        .from
+        .clone()
+        .ok_or_else(|| Error::usage("the draft has no From: set sendemail.from or user.email, or use --from"))?;
+    let rcpts = draft.envelope_recipients();
+    if rcpts.is_empty() {
+        return Err(Error::usage("the draft has no recipients (To, Cc or Bcc)"));
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let message_id = new_message_id(&from.email, now, path);
+    let message = draft.render_for_sending(&message_id, now);
+    Ok(Ready {
+        draft,
+        from,
+        rcpts,
+        message_id,
+        message,
+    })
+}
+
+/// A quote alone is never sent, whatever the flags (trailers count as new
+/// text).
+pub(crate) fn ensure_new_text(draft: &Draft, generated_body: Option<&str>) -> Result<()> {
+    match check::new_text_lines(&draft.body, generated_body) {
+        0 => Err(Error::aborted(
+            "the draft has no new text, only the quote: nothing sent (write your answer, then --resume)",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -224,6 +278,9 @@ pub fn print_git_send_email(path: &Path, draft: &Draft) -> Result<()> {
 /// confirmation; with --strict any warning refuses the send.
 fn run_check(path: &Path, bytes: &[u8], draft: &Draft, generated_body: Option<&str>, opts: &Session) -> Result<()> {
     let mut warnings = check::check(&draft.body, generated_body, opts.original_text.as_deref());
+    let mut me = opts.me.clone();
+    me.extend(draft.from.iter().map(|f| f.email.clone()));
+    warnings.extend(check::review(&draft.body, opts.original_text.as_deref(), &me));
     // Look-alike domains among those the reply goes to.
     let rcpts: Vec<Addr> = draft.to.iter().chain(&draft.cc).chain(&draft.bcc).cloned().collect();
     warnings.extend(check::mixed_script_domains(&rcpts));
@@ -360,7 +417,7 @@ pub fn ask_resume(existing: &Path) -> bool {
 /// What will be sent, on the terminal before the question: the addresses
 /// that go into the envelope (Bcc included; none that is then dropped),
 /// and every name, address and the subject shown, never interpreted.
-fn show_summary(d: &Draft, rcpts: &[String]) {
+pub(crate) fn show_summary(d: &Draft, rcpts: &[String], quote_prefix: &str) {
     let list = |v: &[Addr]| {
         v.iter()
             .filter(|a| a.is_plausible())
@@ -390,20 +447,36 @@ fn show_summary(d: &Draft, rcpts: &[String]) {
         }
     });
     eprintln!("Body:    {new} new lines, {quoted} quoted lines");
+    // A reply to a patch: its comments, where, and its trailers.
+    if let Some(r) = crate::reply::review::summarize(&d.subject, &d.body, quote_prefix) {
+        for (label, value) in r.lines() {
+            line(label, &value);
+        }
+    }
     eprintln!("Goes to: {} recipient(s)", rcpts.len());
 }
 
 fn ask(with_news: bool) -> Choice {
     let mut items = vec![
-        "send",
-        "edit again",
-        "print the git send-email command",
-        "save and quit",
-        "discard",
+        ("send", Choice::Send),
+        ("edit again", Choice::Edit),
+        (
+            "trim: cut the quote you did not answer (shows the result)",
+            Choice::Trim,
+        ),
+        ("print the git send-email command", Choice::PrintCommand),
+        ("save and quit", Choice::SaveQuit),
+        ("discard", Choice::Discard),
     ];
     if with_news {
-        items.push("show the new messages in the thread");
+        items.push(("show the new messages in the thread", Choice::ShowNews));
     }
+    ask_menu("Send this reply?", &items)
+}
+
+/// The confirmation menu: `items`, the first preselected.
+pub(crate) fn ask_menu(prompt: &str, items: &[(&str, Choice)]) -> Choice {
+    let labels: Vec<&str> = items.iter().map(|(label, _)| *label).collect();
     // Ctrl-C arrives as a key in the menu's raw mode; console then raises
     // SIGINT. Ignored here, it comes back as an error, and the terminal is
     // restored and the draft named instead of dying with a hidden cursor.
@@ -411,17 +484,13 @@ fn ask(with_news: bool) -> Choice {
     let picked = {
         let _guard = editor::IgnoreInterrupts::new();
         dialoguer::Select::new()
-            .with_prompt("Send this reply?")
-            .items(&items)
+            .with_prompt(prompt)
+            .items(&labels)
             .default(0)
             .interact_on_opt(&term)
     };
     match picked {
-        Ok(Some(0)) => Choice::Send,
-        Ok(Some(1)) => Choice::Edit,
-        Ok(Some(2)) => Choice::PrintCommand,
-        Ok(Some(4)) => Choice::Discard,
-        Ok(Some(5)) => Choice::ShowNews,
+        Ok(Some(i)) if items[i].1 != Choice::SaveQuit => items[i].1,
         Err(dialoguer::Error::IO(e)) if e.kind() == std::io::ErrorKind::Interrupted => {
             let _ = term.show_cursor();
             eprintln!();
@@ -435,7 +504,13 @@ fn ask(with_news: bool) -> Choice {
     }
 }
 
-fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfig, opts: &Session) -> Result<()> {
+pub(crate) fn print_dry_run(
+    from: &str,
+    rcpts: &[String],
+    message: &[u8],
+    config: &GitConfig,
+    opts: &Session,
+) -> Result<()> {
     let transport = send::transport_from_config(config, opts.identity.as_deref(), &opts.overrides)
         .map(|t| t.to_string())
         .unwrap_or_else(|e| format!("(not configured: {e})"));
@@ -457,7 +532,7 @@ fn print_dry_run(from: &str, rcpts: &[String], message: &[u8], config: &GitConfi
     output::stdout(out.as_bytes())
 }
 
-fn send_and_file(
+pub(crate) fn send_and_file(
     path: &Path,
     from: &str,
     rcpts: &[String],

@@ -17,6 +17,8 @@ pub mod modes;
 pub mod output;
 pub mod plan;
 pub mod reply;
+pub mod review;
 pub mod send;
+pub mod series;
 pub mod source;
 pub mod text;

@@ -41,5 +41,6 @@ fn run(plan: &Plan, message: Option<&str>) -> ksreply::error::Result<()> {
         Mode::Generate(what) => modes::generate(*what),
         Mode::ListDrafts => modes::list_drafts(plan),
         Mode::ListThread => modes::list_thread(plan),
+        Mode::Series { session, select } => modes::series(plan, session, select),
     }
 }

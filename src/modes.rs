@@ -15,10 +15,10 @@ use crate::source::{self, file::Pick, freshness::Watch, Input};
 use std::path::{Path, PathBuf};
 
 /// The message and the reply to it, with the warnings shown.
-struct Drafted {
-    mail: Mail,
-    reply: Reply,
-    rendered: Vec<u8>,
+pub(crate) struct Drafted {
+    pub(crate) mail: Mail,
+    pub(crate) reply: Reply,
+    pub(crate) rendered: Vec<u8>,
 }
 
 impl Drafted {
@@ -28,7 +28,11 @@ impl Drafted {
 }
 
 fn draft_reply(plan: &Plan) -> Result<Drafted> {
-    let mail = load_mail(plan)?;
+    Ok(draft_mail(plan, load_mail(plan)?))
+}
+
+/// The reply to `mail`, its warnings shown (notes with `-v`).
+pub(crate) fn draft_mail(plan: &Plan, mail: Mail) -> Drafted {
     let reply = reply::build(&mail, &plan.reply);
     for w in &reply.warnings {
         output::warn(w);
@@ -47,7 +51,7 @@ fn draft_reply(plan: &Plan) -> Result<Drafted> {
         }
     }
     let rendered = reply.draft.render();
-    Ok(Drafted { mail, reply, rendered })
+    Drafted { mail, reply, rendered }
 }
 
 /// The JSON report of a drafted reply; the caller adds its mode's field.
@@ -194,6 +198,11 @@ fn watch(plan: &Plan, mail: &Mail) -> Option<Watch> {
     })
 }
 
+/// `--series`: a reply to each patch of a series.
+pub fn series(plan: &Plan, session: &Session, select: &crate::plan::SeriesSelect) -> Result<()> {
+    crate::series::run(plan, session, select)
+}
+
 /// `--resume DRAFT`.
 pub fn resume(plan: &Plan, draft: &Path, session: &Session) -> Result<()> {
     compose::run(draft, None, &plan.config, session)
@@ -240,6 +249,11 @@ pub fn check(plan: &Plan, path: &Path, strict: bool) -> Result<()> {
             ),
         );
     }
+    // The user's addresses: the draft's From, --from, the identity in git config.
+    let mut me: Vec<String> = draft.from.iter().map(|a| a.email.clone()).collect();
+    me.extend(plan.reply.me.iter().cloned());
+    me.extend(plan.config.get("user.email").map(|e| e.trim().to_string()));
+    warnings.extend(check::review(&draft.body, original.as_deref(), &me));
     // Line numbers of the file, not of the body.
     let offset = draft::body_line_offset(&data);
     let shown = path.display().to_string();
@@ -308,11 +322,13 @@ fn reuse_draft(plan: &Plan, existing: &[PathBuf], rendered: &[u8]) -> Result<Reu
     }
     let edited = existing[0].clone();
     match &plan.mode {
-        crate::plan::Mode::Compose(_) if crate::editor::have_terminal() => Ok(match compose::ask_resume(&edited) {
-            true => Reuse::Edited(edited),
-            false => Reuse::New,
-        }),
-        crate::plan::Mode::Compose(_) => {
+        crate::plan::Mode::Compose(_) | crate::plan::Mode::Series { .. } if crate::editor::have_terminal() => {
+            Ok(match compose::ask_resume(&edited) {
+                true => Reuse::Edited(edited),
+                false => Reuse::New,
+            })
+        }
+        crate::plan::Mode::Compose(_) | crate::plan::Mode::Series { .. } => {
             output::note(&format!(
                 "going on with the unsent draft of this reply: {} (--new for a fresh one)",
                 edited.display()
@@ -464,12 +480,8 @@ pub fn list_thread(plan: &Plan) -> Result<()> {
         .source
         .as_ref()
         .ok_or_else(|| Error::usage("--list needs a MESSAGE"))?;
-    let data = match &src.input {
-        Input::Stdin => source::file::read_stdin()?,
-        Input::File(p) => source::file::read_path(p)?,
-        Input::MessageId { id, .. } => source::remote::fetch(id, &src.remote)?,
-    };
-    let entries = thread::entries(&unzipped(&data)?, &plan.reply.me);
+    let data = load_thread(src)?;
+    let entries = thread::entries(&data, &plan.reply.me);
     if plan.json {
         let list: Vec<output::ThreadEntry> = entries
             .iter()
@@ -500,6 +512,20 @@ pub fn list_thread(plan: &Plan) -> Result<()> {
         out.push('\n');
     }
     output::stdout(out.as_bytes())
+}
+
+/// All the messages of the source: a fetched thread, an mbox, standard
+/// input; un-gzipped.
+pub(crate) fn load_thread(src: &Source) -> Result<Vec<u8>> {
+    let data = match &src.input {
+        Input::Stdin => source::file::read_stdin()?,
+        Input::File(p) => source::file::read_path(p)?,
+        Input::MessageId { id, .. } => source::remote::fetch(id, &src.remote)?,
+    };
+    match data.starts_with(&[0x1f, 0x8b]) {
+        true => source::file::read_all(&data[..], source::file::MAX_THREAD),
+        false => Ok(data),
+    }
 }
 
 /// Load and parse the message the plan names.
@@ -549,7 +575,7 @@ fn load_message(src: &Source) -> Result<Vec<u8>> {
 /// Write the draft where the plan says. With --git-send-email and a --draft
 /// whose directory does not exist (public-inbox's `/path/to/YOUR_REPLY`
 /// placeholder), the path is only named in the command.
-fn save(plan: &Plan, d: &Drafted) -> Result<Option<PathBuf>> {
+pub(crate) fn save(plan: &Plan, d: &Drafted) -> Result<Option<PathBuf>> {
     match &plan.draft_file {
         DraftFile::None => Ok(None),
         // The user's own reply: named, never rewritten.

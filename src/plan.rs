@@ -48,6 +48,18 @@ pub enum Mode {
     ListDrafts,
     /// `--list`: the messages of a thread or mbox.
     ListThread,
+    /// `--series`: a reply to each patch of a series, edited in turn,
+    /// confirmed once, each threaded to its patch.
+    Series { session: Session, select: SeriesSelect },
+}
+
+/// Which patches of a series `--series` answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeriesSelect {
+    /// `--series-version N`; None: the newest revision in the thread.
+    pub version: Option<u32>,
+    /// `--patches LIST`; None: every patch.
+    pub patches: Option<Vec<u32>>,
 }
 
 /// Which part of the draft `--print` writes.
@@ -142,7 +154,11 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
         config,
         source,
         reply,
-        extract: ExtractOptions { text_attachments },
+        extract: ExtractOptions {
+            text_attachments,
+            // A review reply reads a patch sent as an attachment.
+            patch_attachments: !cli.reply.trailer.is_empty() || cli.input.series,
+        },
         draft_file,
         new_draft: cli.output.new,
     })
@@ -153,7 +169,7 @@ pub fn resolve(cli: Cli) -> Result<Plan> {
 fn draft_file(cli: &Cli, mode: &Mode) -> Result<DraftFile> {
     let path = match (&cli.output.draft, mode) {
         (Some(p), _) => p.clone(),
-        (None, Mode::GitSendEmail | Mode::Save | Mode::Compose(_)) => return Ok(DraftFile::New),
+        (None, Mode::GitSendEmail | Mode::Save | Mode::Compose(_) | Mode::Series { .. }) => return Ok(DraftFile::New),
         (None, _) => return Ok(DraftFile::None),
     };
     let exists = std::fs::symlink_metadata(&path).is_ok();
@@ -194,6 +210,9 @@ fn mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
     let part = print_part(cli);
     let draft_command = cli.resume.is_some() && out.git_send_email;
     let outputs = output_flags(cli, part, draft_command)?;
+    if cli.input.series {
+        return series_mode(cli, config, &outputs);
+    }
     let sends = (cli.resume.is_some() && !draft_command) || outputs.is_empty();
     if let (Some(flag), false) = (session_flag, sends) {
         return Err(Error::usage(format!(
@@ -246,6 +265,7 @@ fn session_flag(cli: &Cli) -> Option<&'static str> {
         (s.yes, "--yes"),
         (s.dry_run, "--dry-run"),
         (s.no_keep, "--no-keep"),
+        (s.trim, "--trim"),
     ]
     .into_iter()
     .find_map(|(set, name)| set.then_some(name))
@@ -328,6 +348,32 @@ fn plain_text_mode(cli: &Cli, config: &GitConfig) -> Result<Mode> {
     }))
 }
 
+/// `--series`: only on the sending path, one new draft per patch.
+fn series_mode(cli: &Cli, config: &GitConfig, outputs: &[&str]) -> Result<Mode> {
+    let refused = [
+        (!outputs.is_empty(), outputs.first().copied().unwrap_or_default()),
+        (cli.output.json, "--json"),
+        (cli.output.draft.is_some(), "--draft"),
+    ];
+    if let Some((_, flag)) = refused.iter().find(|(set, _)| *set) {
+        return Err(Error::usage(format!(
+            "--series writes one draft per patch and sends them: not with {flag}"
+        )));
+    }
+    if cli.series_mbox.is_some() && matches!(cli.message.as_deref(), Some("-") | None) {
+        return Err(Error::usage(
+            "--series ID MBOX: the first is the Message-ID of a patch of the series",
+        ));
+    }
+    Ok(Mode::Series {
+        session: session(cli, config)?,
+        select: SeriesSelect {
+            version: cli.input.series_version,
+            patches: cli.input.patches.clone().map(|p| p.0),
+        },
+    })
+}
+
 /// The interactive path's settings. The transport is resolved now, so a
 /// wrong `--smtp-encryption` or sendemail key fails before the editor opens
 /// (a dry run shows what is wrong instead of stopping).
@@ -360,6 +406,8 @@ fn session(cli: &Cli, config: &GitConfig) -> Result<Session> {
         watch: None,
         identity,
         overrides,
+        trim: cli.session.trim || config.get_bool("ksreply.trim")?.unwrap_or(false),
+        quote_prefix: cli.reply.quote_prefix.clone(),
     })
 }
 
@@ -375,7 +423,11 @@ pub fn timeout(secs: u64) -> Duration {
 
 /// The message argument, classified, with how to pick and fetch it.
 fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
-    let arg = cli.message.clone().unwrap_or_else(|| "-".into());
+    // `--series ID MBOX`: the message is in the mbox, named by its id.
+    let (arg, named) = match (&cli.series_mbox, &cli.message) {
+        (Some(mbox), id) => (mbox.clone(), id.as_deref()),
+        (None, m) => (m.clone().unwrap_or_else(|| "-".into()), None),
+    };
     let input = source::classify(&arg);
     if let Input::MessageId { id, .. } = &input {
         if id.is_empty() {
@@ -411,7 +463,8 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
         )));
     }
     // A thread without the message to answer named: pick it on a terminal.
-    let picking = cli.fetch.thread && cli.input.msgid.is_none() && !cli.input.latest && anchor.is_none();
+    let picking =
+        cli.fetch.thread && cli.input.msgid.is_none() && !cli.input.latest && anchor.is_none() && !cli.input.series;
     if picking && !cli.input.list && !crate::editor::have_terminal() {
         return Err(Error::usage(
             "--thread without a terminal to pick on: name the message with --msgid ID or --latest, or see the thread with --list",
@@ -428,8 +481,8 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
             _ => None,
         },
         // An anchored thread URL names one message of the thread; --list
-        // of an id lists its thread.
-        thread: cli.fetch.thread || anchor.is_some() || cli.input.list,
+        // of an id lists its thread, --series answers its patches.
+        thread: cli.fetch.thread || anchor.is_some() || cli.input.list || cli.input.series,
         offline: cli.fetch.offline,
         refresh: cli.fetch.refresh,
         timeout_secs: cli.fetch.timeout,
@@ -438,7 +491,7 @@ fn source(cli: &Cli, config: &GitConfig) -> Result<Source> {
     Ok(Source {
         arg,
         input,
-        msgid: cli.input.msgid.as_deref().map(message::msgid::normalize_arg),
+        msgid: cli.input.msgid.as_deref().or(named).map(message::msgid::normalize_arg),
         anchor,
         pick: picking && !cli.input.list,
         latest: cli.input.latest,
@@ -489,7 +542,7 @@ fn reply_options(cli: &Cli, config: &GitConfig, mode: &Mode) -> Result<reply::Op
             "--trailer needs your name and address: set sendemail.from or user.name and user.email, or use --from",
         ));
     }
-    if let (Mode::Compose(s), None) = (mode, &from) {
+    if let (Mode::Compose(s) | Mode::Series { session: s, .. }, None) = (mode, &from) {
         if !s.dry_run {
             return Err(Error::usage(
                 "no From address to send with: set sendemail.from, or user.name and user.email, in git config, or use --from",

@@ -312,7 +312,10 @@ fn text_attachments_are_quoted_on_request() {
     assert!(plain.ends_with(marker), "{plain}");
 
     let with_attachments = |path: &Path| {
-        let extract = ExtractOptions { text_attachments: true };
+        let extract = ExtractOptions {
+            text_attachments: true,
+            ..Default::default()
+        };
         let mail = message::parse_with(&load(path), extract).unwrap();
         reply::build(&mail, &options()).draft.body
     };

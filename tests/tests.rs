@@ -29,6 +29,7 @@ mod mutt_quote;
 mod mutt_recipients;
 mod public_inbox_instructions;
 mod quote_golden;
+mod review;
 mod scripting;
 mod security_args;
 mod security_cache;

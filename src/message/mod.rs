@@ -6,6 +6,7 @@ pub mod body;
 pub mod mbox;
 pub mod msgid;
 pub mod prune;
+pub mod series;
 pub mod thread;
 
 use crate::error::{Error, Result};

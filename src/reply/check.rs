@@ -12,6 +12,8 @@
 //!   such as `Fixes:` or `Link:` are never wrapped, so they pass);
 //! - `line-over-998`: any line over 998 bytes (RFC 5322's limit);
 //! - `html`: HTML markup in the new text;
+//! - `diff-in-new-text`, `malformed-trailer`, `foreign-trailer`: the
+//!   review rules, see [`review`];
 //! - `unchanged`: the draft is the generated one, untouched;
 //! - `no-new-text`: nothing but the attribution and the quote.
 
@@ -67,7 +69,8 @@ pub fn check(draft_body: &str, generated_body: Option<&str>, original_text: Opti
     out.extend(long_lines(&d));
     out.extend(lines_over_998(&d));
     out.extend(html(&d));
-    let unchanged = generated_body.is_some_and(|g| normalize(g) == normalize(&body));
+    // A generated draft with new text of its own (`--trailer`) is an answer.
+    let unchanged = generated_body.is_some_and(|g| normalize(g) == normalize(&body)) && d.new_lines.is_empty();
     if unchanged {
         out.push(Warning {
             line: None,
@@ -221,6 +224,119 @@ fn html(d: &Classified) -> Option<Warning> {
         line: Some(i + 1),
         rule: "html",
         message: "HTML markup in the draft: mailing lists take plain text only".into(),
+    })
+}
+
+/// The rules a review reply needs, beside [`check`]:
+/// - `diff-in-new-text`: the new text holds a diff (patchwork files such a
+///   reply as a new patch);
+/// - `malformed-trailer`: a `Reviewed-by:`, `Acked-by:` or `Tested-by:`
+///   without a name and an address, or one written inside the quote (b4
+///   ignores quoted trailers): a quoted one that the original (when known)
+///   does not have; without the original, one that names one of `me` and
+///   is not followed by a `Signed-off-by:` (as in a patch's own trailers);
+/// - `foreign-trailer`: such a trailer of new text that names an address
+///   not among `me`, the user's addresses (none known: not checked).
+pub fn review(draft_body: &str, original_text: Option<&str>, me: &[String]) -> Vec<Warning> {
+    let body = draft_body.replace("\r\n", "\n");
+    let lines: Vec<&str> = body.lines().collect();
+    let d = Classified::new(&lines, None);
+    let mut out = Vec::new();
+    out.extend(diff_in_new_text(&d));
+    out.extend(malformed_trailers(&d));
+    out.extend(quoted_trailers(&d, original_text, me));
+    out.extend(foreign_trailers(&d, me));
+    out
+}
+
+fn diff_in_new_text(d: &Classified) -> Option<Warning> {
+    let i = d
+        .new_lines
+        .iter()
+        .copied()
+        .find(|&i| crate::reply::patch::is_diff_header(d.lines, i))?;
+    Some(Warning {
+        line: Some(i + 1),
+        rule: "diff-in-new-text",
+        message: "the new text holds a diff: patchwork will file this reply as a patch (quote it, or send the patch on its own)".into(),
+    })
+}
+
+/// A review trailer's tag and its address, when it names `Name <address>`.
+fn review_trailer(line: &str) -> Option<(&str, Option<String>)> {
+    let tag = crate::reply::patch::review_tag(line)?;
+    let (_, value) = crate::reply::patch::trailer_parts(line)?;
+    let named = crate::message::address::parse_one(value)
+        .filter(|(name, email)| {
+            name.as_deref().is_some_and(|n| !n.trim().is_empty())
+                && value.contains('<')
+                && crate::message::address::plausible_email(email)
+        })
+        .map(|(_, email)| email);
+    Some((tag, named))
+}
+
+fn malformed_trailers<'a>(d: &'a Classified) -> impl Iterator<Item = Warning> + 'a {
+    d.new_lines.iter().filter_map(move |&i| {
+        let (tag, None) = review_trailer(d.lines[i])? else {
+            return None;
+        };
+        Some(Warning {
+            line: Some(i + 1),
+            rule: "malformed-trailer",
+            message: format!("{tag}: without a name and an address: b4 takes \"{tag}: Name <address>\""),
+        })
+    })
+}
+
+fn quoted_trailers(d: &Classified, original_text: Option<&str>, me: &[String]) -> Vec<Warning> {
+    let original: Option<std::collections::HashSet<&str>> = original_text.map(|o| o.lines().map(str::trim).collect());
+    (0..d.lines.len())
+        .filter(|&i| d.kinds[i] == Kind::Quoted)
+        .filter_map(|i| {
+            let (depth, rest) = split_markers(d.lines[i]);
+            let (tag, email) = review_trailer(rest.trim_start()).filter(|_| depth == 1)?;
+            // Without the original: one of the user's own, and not in a
+            // patch's trailer block (where the author's Signed-off-by
+            // follows the trailers collected from earlier versions).
+            let added = match &original {
+                Some(o) => !o.contains(rest.trim()),
+                None => {
+                    email.is_some_and(|e| me.iter().any(|m| m.eq_ignore_ascii_case(&e)))
+                        && !(i + 1..d.lines.len())
+                            .take_while(|&j| d.kinds[j] == Kind::Quoted && key(d.lines[j], 0).is_some())
+                            .any(|j| {
+                                split_markers(d.lines[j])
+                                    .1
+                                    .trim_start()
+                                    .to_ascii_lowercase()
+                                    .starts_with("signed-off-by:")
+                            })
+                }
+            };
+            added.then(|| Warning {
+                line: Some(i + 1),
+                rule: "malformed-trailer",
+                message: format!("{tag}: inside the quote: b4 ignores quoted trailers, write it unquoted"),
+            })
+        })
+        .collect()
+}
+
+fn foreign_trailers<'a>(d: &'a Classified, me: &'a [String]) -> impl Iterator<Item = Warning> + 'a {
+    d.new_lines.iter().filter_map(move |&i| {
+        let (tag, Some(email)) = review_trailer(d.lines[i])? else {
+            return None;
+        };
+        let mine = me.is_empty() || me.iter().any(|m| m.eq_ignore_ascii_case(&email));
+        (!mine).then(|| Warning {
+            line: Some(i + 1),
+            rule: "foreign-trailer",
+            message: format!(
+                "{tag}: names <{email}>, not one of your addresses ({}): a trailer is given by whoever sends it",
+                me.join(", ")
+            ),
+        })
     })
 }
 

@@ -4,10 +4,14 @@
 pub mod audience;
 pub mod check;
 pub mod mailto;
+pub mod patch;
 pub mod quote;
 pub mod recipients;
+pub mod review;
 pub mod subject;
 pub mod threading;
+pub mod trailer;
+pub mod trim;
 
 use crate::draft::Draft;
 use crate::message::address::Addr;
@@ -180,10 +184,16 @@ fn attributed(mail: &Mail) -> Option<Addr> {
 }
 
 /// Attribution, blank-free quote, attachment markers, an empty line for
-/// the user's answer, and the review trailers (each once) at the end.
+/// the user's answer, and the review trailers (each once) at the end. With
+/// trailers, a patch is quoted down to its commit message's trailers and a
+/// cover letter by its first paragraph ([`trailer`]).
 fn body(mail: &Mail, opts: &Options) -> String {
     let q = &opts.quote;
     let mut out = String::new();
+    let review = match (&opts.from, opts.trailers.is_empty()) {
+        (Some(_), false) => trailer::quote(mail, q),
+        _ => None,
+    };
     if !q.no_quote {
         let author = attributed(mail);
         let attribution = match &q.attribution {
@@ -198,8 +208,15 @@ fn body(mail: &Mail, opts: &Options) -> String {
         };
         out.push_str(&attribution);
         out.push('\n');
-        out.push_str(&quote::quote_body(&mail.body, q));
+        match &review {
+            Some(r) => out.push_str(&r.quote),
+            None => out.push_str(&quote::quote_body(&mail.body, q)),
+        }
         out.push('\n');
+    }
+    if review.as_ref().is_some_and(|r| r.cover) {
+        out.push_str(trailer::WHOLE_SERIES);
+        out.push_str("\n\n");
     }
     let mut seen: Vec<Trailer> = Vec::new();
     if let Some(me) = &opts.from {

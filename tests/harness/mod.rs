@@ -11,6 +11,8 @@
 //!   directory with a private HOME, XDG directories and git configuration;
 //!   [`Sandbox::ksreply`] and [`Sandbox::command`] are the only way tests
 //!   start programs, with nothing of the caller's environment but PATH.
+//! * A real patch series, made with `git format-patch` in a temporary
+//!   repository: [`patches::format_patch`].
 //! * Real servers, each started in exactly one place:
 //!   [`public_inbox::PublicInbox::start`] (public-inbox-httpd),
 //!   [`smtp::SmtpSink::start`] (aiosmtpd) and [`tmux::Tmux::start`] (mail
@@ -22,6 +24,7 @@
 pub mod home;
 pub mod http;
 pub mod mail;
+pub mod patches;
 pub mod public_inbox;
 pub mod sandbox;
 pub mod smtp;

@@ -61,6 +61,10 @@ pub struct ExtractOptions {
     /// (`--quote-attachments`). Off, they are only marked and never decoded:
     /// a 10 MB log attachment costs nothing.
     pub text_attachments: bool,
+    /// Decode patch attachments (text/x-patch, text/x-diff) into
+    /// [`Segment::TextAttachment`]: a review reply (`--trailer`) reads the
+    /// commit message of a patch sent as an attachment.
+    pub patch_attachments: bool,
 }
 
 /// Forwarded messages nested deeper than this are only marked.
@@ -277,7 +281,7 @@ impl Walker {
         let plain = is_text && (sub == "plain" || sub.is_empty() || is_patch_type(sub));
         let html = is_text && sub == "html";
         if is_attachment(part) && id != 0 {
-            if plain && self.opts.text_attachments {
+            if plain && (self.opts.text_attachments || (self.opts.patch_attachments && is_patch_type(sub))) {
                 let marker = describe_attachment(msg, part);
                 let text = self.decode_text(msg, part);
                 let mut text = self.cut_at_boundary(text);
