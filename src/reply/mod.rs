@@ -108,6 +108,33 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
     };
 
     let threading = threading::compute(mail);
+    threading_diagnostics(mail, &threading, &mut warnings, &mut rcpt.notes);
+
+    Reply {
+        draft: Draft {
+            from: opts.from.clone(),
+            to: rcpt.to,
+            cc: rcpt.cc,
+            subject,
+            in_reply_to: threading.in_reply_to,
+            references: threading.references,
+            body: body(mail, opts),
+            flowed: opts.quote.flowed,
+            ..Draft::default()
+        },
+        warnings,
+        notes: rcpt.notes,
+    }
+}
+
+/// What the user must know about the threading headers: a missing or
+/// unusual Message-ID, ids dropped from or trimmed out of References.
+fn threading_diagnostics(
+    mail: &Mail,
+    threading: &threading::Threading,
+    warnings: &mut Vec<String>,
+    notes: &mut Vec<String>,
+) {
     match &mail.message_id {
         None => warnings.push("the message has no Message-ID: the reply will not be threaded".to_string()),
         Some(id) if threading.in_reply_to.is_none() => warnings.push(format!(
@@ -148,27 +175,11 @@ pub fn build(mail: &Mail, opts: &Options) -> Reply {
         ));
     }
     if threading.trimmed > 0 {
-        rcpt.notes.push(format!(
+        notes.push(format!(
             "References trimmed to its first and last {} ids ({} left out)",
             threading::MAX_REFERENCES - 1,
             threading.trimmed
         ));
-    }
-
-    Reply {
-        draft: Draft {
-            from: opts.from.clone(),
-            to: rcpt.to,
-            cc: rcpt.cc,
-            subject,
-            in_reply_to: threading.in_reply_to,
-            references: threading.references,
-            body: body(mail, opts),
-            flowed: opts.quote.flowed,
-            ..Draft::default()
-        },
-        warnings,
-        notes: rcpt.notes,
     }
 }
 
