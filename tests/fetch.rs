@@ -165,6 +165,11 @@ impl Client {
         self.run_env(args, &[])
     }
 
+    /// `--list --json` of the thread of `id` in the test archive.
+    fn thread_list(&self, id: &str) -> Vec<serde_json::Value> {
+        serde_json::from_str(&self.run(&["--list", "--json", "--base", &base(), id]).stdout).unwrap()
+    }
+
     fn run_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
         let started = Instant::now();
         let out = self.sb.ksreply().args(args).envs(env.iter().copied()).output().unwrap();
@@ -512,9 +517,8 @@ mod server {
         let a = archive();
         let root = &a.thread_ids[0];
         let sb = Client::new("list");
-        let run = sb.run(&["--list", "--json", "--base", &base(), root]);
-        let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
-        assert_eq!(list.len(), a.thread_ids.len(), "{}", run.stdout);
+        let list = sb.thread_list(root);
+        assert_eq!(list.len(), a.thread_ids.len(), "{list:?}");
         let sha = |id: &str| {
             Sha1::digest(id.as_bytes())
                 .iter()
@@ -563,8 +567,7 @@ mod server {
         let root = &a.thread_ids[0];
         let sb = Client::new("picker");
         // A message further down, typed for by words of its subject.
-        let run = sb.run(&["--list", "--json", "--base", &base(), root]);
-        let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+        let list = sb.thread_list(root);
         let pick = list
             .iter()
             .find(|e| e["subject"].as_str().is_some_and(|s| s.contains("PATCH 2/3")))

@@ -53,6 +53,24 @@ impl Env {
     }
 }
 
+/// Run a printed `git send-email` command for real, into `sink`.
+fn run_printed_command(env: &Env, sink: &SmtpSink, cmd: &str, extra: &str) {
+    let cmd = cmd.replacen(
+        "git send-email \\\n",
+        &format!(
+            "git send-email --smtp-server=127.0.0.1 --smtp-server-port={} --confirm=never {extra}\\\n",
+            sink.port()
+        ),
+        1,
+    );
+    let g = env.cmd("sh").arg("-c").arg(&cmd).output().unwrap();
+    assert!(
+        g.status.success(),
+        "git send-email: {}",
+        String::from_utf8_lossy(&g.stderr)
+    );
+}
+
 fn smtp_config(sink: &SmtpSink) -> String {
     sink.sendemail_config()
 }
@@ -328,20 +346,8 @@ printf '\nThat is my answer.\n' >> "$1""#,
         let mut body = std::fs::read_to_string(&draft).unwrap();
         body.push_str("\nMy answer.\n");
         std::fs::write(&draft, &body).unwrap();
-        let cmd = String::from_utf8(o.stdout).unwrap().replacen(
-            "git send-email \\\n",
-            &format!(
-                "git send-email --smtp-server=127.0.0.1 --smtp-server-port={} --confirm=never --suppress-cc=self \\\n",
-                sink.port()
-            ),
-            1,
-        );
-        let g = env.cmd("sh").arg("-c").arg(&cmd).output().unwrap();
-        assert!(
-            g.status.success(),
-            "git send-email: {}",
-            String::from_utf8_lossy(&g.stderr)
-        );
+        let cmd = String::from_utf8(o.stdout).unwrap();
+        run_printed_command(&env, &sink, &cmd, "--suppress-cc=self ");
         let k = env
             .cmd(KSREPLY)
             .args(["--resume", draft.to_str().unwrap(), "--no-edit", "--yes", "--no-keep"])
@@ -429,20 +435,7 @@ printf '\nThat is my answer.\n' >> "$1""#,
             cmd.contains("--bcc=hidden@example.org") && cmd.contains("--suppress-cc=all"),
             "{cmd}"
         );
-        let cmd = cmd.replacen(
-            "git send-email \\\n",
-            &format!(
-                "git send-email --smtp-server=127.0.0.1 --smtp-server-port={} --confirm=never \\\n",
-                sink.port()
-            ),
-            1,
-        );
-        let g = env.cmd("sh").arg("-c").arg(&cmd).output().unwrap();
-        assert!(
-            g.status.success(),
-            "git send-email: {}",
-            String::from_utf8_lossy(&g.stderr)
-        );
+        run_printed_command(&env, &sink, &cmd, "");
         let k = ksreply_in(&env, None, &["--resume", copy.to_str().unwrap(), "--no-edit", "--yes"]);
         assert!(k.status.success(), "{}", String::from_utf8_lossy(&k.stderr));
 
