@@ -177,7 +177,7 @@ fn watch(plan: &Plan, mail: &Mail) -> Option<Watch> {
     let known = match src.remote.thread {
         true => source::remote::fetch(id, &src.remote)
             .ok()
-            .and_then(|d| unzipped(&d).ok().map(|d| d.into_owned()))
+            .and_then(|d| source::file::thread_mbox(&d).ok().map(|d| d.into_owned()))
             .map(|d| {
                 message::mbox::split(&d)
                     .filter_map(message::mbox::quick_message_id)
@@ -403,7 +403,7 @@ pub fn list_drafts(plan: &Plan) -> Result<()> {
 /// `--thread ID` on a terminal: the thread as a tree in a fuzzy-select
 /// list (type to filter by author or words), ID preselected.
 fn pick_from_thread(data: &[u8], id: &str) -> Result<String> {
-    let entries = thread::entries(&unzipped(data)?, &[]);
+    let entries = thread::entries(&source::file::thread_mbox(data)?, &[]);
     if entries.is_empty() {
         return Err(Error::input(format!("the thread of <{id}> has no messages")));
     }
@@ -451,15 +451,6 @@ fn pick_from_thread(data: &[u8], id: &str) -> Result<String> {
     match picked {
         Ok(Some(i)) => Ok(entries[i].id.clone()),
         _ => Err(Error::aborted("no message picked")),
-    }
-}
-
-/// A fetched thread is kept gzipped (`t.mbox.gz`): the mbox inside, at
-/// most [`source::file::MAX_THREAD`] bytes.
-fn unzipped(data: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
-    match data.starts_with(&[0x1f, 0x8b]) {
-        true => Ok(source::file::read_all(data, source::file::MAX_THREAD)?.into()),
-        false => Ok(data.into()),
     }
 }
 
@@ -522,10 +513,12 @@ pub(crate) fn load_thread(src: &Source) -> Result<Vec<u8>> {
         Input::File(p) => source::file::read_path(p)?,
         Input::MessageId { id, .. } => source::remote::fetch(id, &src.remote)?,
     };
-    match data.starts_with(&[0x1f, 0x8b]) {
-        true => source::file::read_all(&data[..], source::file::MAX_THREAD),
-        false => Ok(data),
-    }
+    // Un-gzipped when it was gzip; otherwise the bytes as they are, not copied.
+    let unzipped = match source::file::thread_mbox(&data)? {
+        std::borrow::Cow::Owned(v) => Some(v),
+        std::borrow::Cow::Borrowed(_) => None,
+    };
+    Ok(unzipped.unwrap_or(data))
 }
 
 /// Load and parse the message the plan names.
@@ -552,7 +545,7 @@ fn load_message(src: &Source) -> Result<Vec<u8>> {
                 return source::file::pick_with(&data, &Pick::Id(&chosen), &src.limits);
             }
             if let (Some(hex), None, false) = (&src.anchor, &src.msgid, src.latest) {
-                let anchored = message::mbox::split(&unzipped(&data)?)
+                let anchored = message::mbox::split(&source::file::thread_mbox(&data)?)
                     .filter_map(|m| message::mbox::quick_message_id(m))
                     .find(|mid| source::anchor_of(mid) == *hex)
                     .ok_or_else(|| {

@@ -17,6 +17,7 @@
 //! - `unchanged`: the draft is the generated one, untouched;
 //! - `no-new-text`: nothing but the attribution and the quote.
 
+use super::quote::split_markers;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -390,26 +391,6 @@ fn classify(lines: &[&str], generated_attribution: Option<&str>) -> Vec<Kind> {
         }
     }
     kinds
-}
-
-/// Leading quote markers (`>`, with single spaces between them) and the rest.
-fn split_markers(line: &str) -> (usize, &str) {
-    let b = line.as_bytes();
-    let mut depth = 0;
-    let mut i = 0;
-    let mut end = 0;
-    while i < b.len() {
-        if b[i] == b'>' {
-            depth += 1;
-            i += 1;
-            end = i;
-        } else if b[i] == b' ' && b.get(i + 1) == Some(&b'>') {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    (depth, &line[end..])
 }
 
 /// A line as (quote depth − `strip`, trimmed text), for comparing a quote

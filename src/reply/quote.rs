@@ -263,24 +263,31 @@ pub fn quote_lines(text: &str, opts: &QuoteOptions) -> String {
 /// `> > > x` → `>>> x`: single spaces between the leading quote markers are
 /// dropped; whatever follows the last marker is kept as it is.
 fn compact_markers(line: &str) -> String {
+    let (depth, rest) = split_markers(line);
+    let mut out = ">".repeat(depth);
+    out.push_str(rest);
+    out
+}
+
+/// Leading quote markers (`>`, with single spaces between them): their
+/// number and the rest of the line after the last one.
+pub(crate) fn split_markers(line: &str) -> (usize, &str) {
     let b = line.as_bytes();
     let mut depth = 0;
     let mut i = 0;
-    let mut last_marker_end = 0;
+    let mut end = 0;
     while i < b.len() {
         if b[i] == b'>' {
             depth += 1;
             i += 1;
-            last_marker_end = i;
+            end = i;
         } else if b[i] == b' ' && b.get(i + 1) == Some(&b'>') {
             i += 1;
         } else {
             break;
         }
     }
-    let mut out = ">".repeat(depth);
-    out.push_str(&line[last_marker_end..]);
-    out
+    (depth, &line[end..])
 }
 
 /// The quoted body: each text segment quoted (its signature cut unless

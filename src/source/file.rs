@@ -118,6 +118,16 @@ fn io_reason(e: &std::io::Error) -> String {
     }
 }
 
+/// The mbox of a thread as it came: fetched threads stay gzipped
+/// (`t.mbox.gz`), so un-gzip them, at most [`MAX_THREAD`] bytes; anything
+/// else is used as it is.
+pub fn thread_mbox(data: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    match data.starts_with(&[0x1f, 0x8b]) {
+        true => Ok(read_all(data, MAX_THREAD)?.into()),
+        false => Ok(data.into()),
+    }
+}
+
 /// Read everything, transparently un-gzipping, up to `limit` bytes (after
 /// un-gzipping). Reading and un-gzipping stop one byte past the limit: a
 /// gzip bomb costs `limit`, not what it would expand to.

@@ -54,10 +54,7 @@ impl Watch {
                 return None;
             }
         };
-        let data = match data.starts_with(&[0x1f, 0x8b]) {
-            true => super::file::read_all(&data[..], super::file::MAX_THREAD).ok()?,
-            false => data,
-        };
+        let data = super::file::thread_mbox(&data).ok()?;
         let entries = thread::entries(&data, &[]);
         let arrived: Vec<thread::Entry> = thread::arrived_since(&entries, self.known.as_ref(), self.started)
             .into_iter()
